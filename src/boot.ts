@@ -1,0 +1,35 @@
+import type { Config } from './config.ts'
+import type { Services } from './deps.ts'
+import { openDatabaseFor } from './db/open.ts'
+import { runMigrations } from './db/migrate.ts'
+import { memoryBus, type Bus } from './realtime/bus.ts'
+import { pgBus } from './realtime/pg-bus.ts'
+import postgres from 'postgres'
+
+export interface Running extends Services { close(): Promise<void> }
+
+/** Opens the database (migrating it), and the bus: LISTEN/NOTIFY on PostgreSQL, in-memory on PGlite. */
+export async function bootServices(config: Config): Promise<Running> {
+  const database = await openDatabaseFor(config)
+  let listenSql: postgres.Sql | undefined
+  try {
+    await runMigrations(database)
+    let bus: Bus = memoryBus()
+    if (database.kind === 'postgres') {
+      listenSql = postgres(config.directDatabaseUrl!, { max: 2, onnotice: () => {} })
+      bus = await pgBus(listenSql)
+    }
+    return {
+      config, database, db: database.db, bus, now: () => new Date(),
+      async close() {
+        await bus.close().catch(() => {})
+        await listenSql?.end({ timeout: 2 }).catch(() => {})
+        await database.close()
+      },
+    }
+  } catch (err) {
+    await listenSql?.end({ timeout: 1 }).catch(() => {})
+    await database.close().catch(() => {})
+    throw err
+  }
+}

@@ -1,0 +1,108 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import * as v from 'valibot'
+
+/** The only module that reads process.env. */
+const optionalString = v.optional(v.pipe(v.string(), v.trim(), v.minLength(1)))
+const url = (name: string) =>
+  v.optional(v.pipe(v.string(), v.trim(), v.url(`${name} must be a URL such as http://host:port`)))
+
+const EnvSchema = v.object({
+  PORT: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,5}$/, 'PORT must be a whole number from 0 to 65535'),
+      v.transform(Number),
+      v.maxValue(65535, 'PORT must be a whole number from 0 to 65535'),
+    ),
+    '3000',
+  ),
+  DATABASE_URL: v.optional(
+    v.pipe(v.string(), v.trim(), v.regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')),
+  ),
+  DIRECT_DATABASE_URL: v.optional(
+    v.pipe(v.string(), v.trim(), v.regex(/^postgres(ql)?:\/\//, 'DIRECT_DATABASE_URL must start with postgres:// or postgresql://')),
+  ),
+  PITWALL_DATA_DIR: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1)), './data'),
+  PITWALL_RULES: optionalString,
+  PITWALL_STORE: v.optional(v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,40}$/, 'PITWALL_STORE must be lowercase letters, digits and dashes')), 'demo'),
+  MEILI_URL: url('MEILI_URL'),
+  MEILI_KEY: optionalString,
+  ANTHROPIC_API_KEY: optionalString,
+  ANTHROPIC_BASE_URL: url('ANTHROPIC_BASE_URL'),
+  CLAUDE_MODEL_FAST: v.optional(v.pipe(v.string(), v.minLength(1)), 'claude-haiku-5-5'),
+  CLAUDE_MODEL_SMART: v.optional(v.pipe(v.string(), v.minLength(1)), 'claude-sonnet-5-5'),
+  PUBLIC_URL: url('PUBLIC_URL'),
+  SESSION_SECRET: v.optional(v.pipe(v.string(), v.minLength(32, 'SESSION_SECRET must be at least 32 characters'))),
+  LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error', 'silent'], 'LOG_LEVEL must be one of debug, info, warn, error, silent'), 'info'),
+})
+
+export interface Config {
+  port: number
+  databaseUrl?: string
+  /** LISTEN/NOTIFY and advisory locks need a direct (unpooled) connection. */
+  directDatabaseUrl?: string
+  dataDir: string
+  rulesPath: string
+  storeId: string
+  meili?: { url: string; key?: string }
+  anthropic?: { apiKey: string; baseURL?: string }
+  claudeModels: { fast: string; smart: string }
+  publicUrl?: string
+  sessionSecret: string
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>
+
+/** Parses the environment; throws ConfigError whose message is one line naming the variable. */
+export function loadConfig(env: Env = process.env, opts: { ensureSecret?: boolean } = {}): Config {
+  const cleaned = Object.fromEntries(Object.keys(EnvSchema.entries).map((k) => [k, env[k] === '' ? undefined : env[k]]))
+  const r = v.safeParse(EnvSchema, cleaned)
+  if (!r.success) {
+    const issue = r.issues[0]
+    const key = v.getDotPath(issue) ?? 'environment'
+    throw new ConfigError(`${key}: ${issue.message}`)
+  }
+  const e = r.output
+  const dataDir = resolve(e.PITWALL_DATA_DIR)
+  return {
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    directDatabaseUrl: e.DIRECT_DATABASE_URL ?? e.DATABASE_URL,
+    dataDir,
+    rulesPath: resolve(e.PITWALL_RULES ?? defaultRulesPath()),
+    storeId: e.PITWALL_STORE,
+    meili: e.MEILI_URL ? { url: e.MEILI_URL, key: e.MEILI_KEY } : undefined,
+    anthropic: e.ANTHROPIC_API_KEY
+      ? { apiKey: e.ANTHROPIC_API_KEY, baseURL: e.ANTHROPIC_BASE_URL }
+      : undefined,
+    claudeModels: { fast: e.CLAUDE_MODEL_FAST, smart: e.CLAUDE_MODEL_SMART },
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    sessionSecret: e.SESSION_SECRET ?? (opts.ensureSecret === false ? 'x'.repeat(32) : storedSecret(dataDir)),
+    logLevel: e.LOG_LEVEL,
+  }
+}
+
+/** The shipped rules file: next to the source in development, embedded beside the binary when compiled. */
+export function defaultRulesPath(): string {
+  const candidates = [join(import.meta.dir, '../rules/escalation.yaml'), join(import.meta.dir, 'rules/escalation.yaml')]
+  return candidates.find((p) => existsSync(p)) ?? candidates[0]
+}
+
+/** A generated secret survives restarts by living in the data dir (created 0600). */
+function storedSecret(dataDir: string): string {
+  const file = join(dataDir, 'session-secret')
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim()
+  try {
+    mkdirSync(dataDir, { recursive: true })
+    const secret = randomBytes(32).toString('hex')
+    writeFileSync(file, secret, { mode: 0o600 })
+    return secret
+  } catch (err) {
+    throw new ConfigError(`PITWALL_DATA_DIR: cannot write ${file} (${(err as Error).message})`)
+  }
+}

@@ -1,0 +1,125 @@
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
+import type { Db } from '../db/client.ts'
+import { conversations, customers, messages, staffUsers, stores, type ConversationStatus, type MessageAuthor } from '../db/schema.ts'
+
+export type Conversation = typeof conversations.$inferSelect
+export type Message = typeof messages.$inferSelect
+export type Customer = typeof customers.$inferSelect
+
+/** A conversation row as the inbox shows it. */
+export interface ConversationCard extends Conversation {
+  customerName: string | null
+  assigneeName: string | null
+  lastMessage: string | null
+  lastAuthor: MessageAuthor | null
+}
+
+export type Store = typeof stores.$inferSelect
+
+export class NotFound extends Error {}
+export class Forbidden extends Error {}
+
+export async function customerFor(db: Db, storeId: string, visitorId: string): Promise<Customer> {
+  await db.insert(customers).values({ storeId, visitorId }).onConflictDoNothing()
+  const [row] = await db.select().from(customers).where(and(eq(customers.storeId, storeId), eq(customers.visitorId, visitorId)))
+  return row
+}
+
+/** The visitor's open conversation, if any (a closed one is reopened when they write again). */
+export async function latestConversationOf(db: Db, storeId: string, visitorId: string): Promise<Conversation | undefined> {
+  const [row] = await db.select({ c: conversations }).from(conversations)
+    .innerJoin(customers, eq(customers.id, conversations.customerId))
+    .where(and(eq(conversations.storeId, storeId), eq(customers.visitorId, visitorId)))
+    .orderBy(desc(conversations.lastMessageAt)).limit(1)
+  return row?.c
+}
+
+/**
+ * The conversation a visitor writes to: created on the first message with the id the page was given,
+ * refused when it belongs to someone else.
+ */
+export async function conversationForVisitor(db: Db, storeId: string, visitorId: string, id: string): Promise<Conversation> {
+  const customer = await customerFor(db, storeId, visitorId)
+  await db.insert(conversations).values({ id, storeId, customerId: customer.id }).onConflictDoNothing()
+  const [row] = await db.select().from(conversations).where(eq(conversations.id, id))
+  if (!row || row.storeId !== storeId || row.customerId !== customer.id) throw new Forbidden('not your conversation')
+  return row
+}
+
+export async function getConversation(db: Db, storeId: string, id: string): Promise<Conversation> {
+  const [row] = await db.select().from(conversations).where(and(eq(conversations.id, id), eq(conversations.storeId, storeId)))
+  if (!row) throw new NotFound(`conversation ${id} not found`)
+  return row
+}
+
+/** Whether a visitor may read this conversation; an id not yet created is theirs to start. */
+export async function visitorMayRead(db: Db, storeId: string, visitorId: string, id: string): Promise<boolean> {
+  const [row] = await db.select({ visitorId: customers.visitorId, storeId: conversations.storeId }).from(conversations)
+    .innerJoin(customers, eq(customers.id, conversations.customerId)).where(eq(conversations.id, id))
+  return !row || (row.storeId === storeId && row.visitorId === visitorId)
+}
+
+export interface NewMessage {
+  conversationId: string
+  author: MessageAuthor
+  body: string
+  clientId: string
+  staffId?: string | null
+  internal?: boolean
+  decision?: unknown
+  citations?: unknown
+}
+
+/** Inserts once per (conversation, client id); a retry returns the stored message and `duplicate: true`. */
+export async function insertMessage(db: Db, m: NewMessage): Promise<{ message: Message; duplicate: boolean }> {
+  const inserted = await db.insert(messages).values(m).onConflictDoNothing().returning()
+  if (inserted[0]) return { message: inserted[0], duplicate: false }
+  const [existing] = await db.select().from(messages)
+    .where(and(eq(messages.conversationId, m.conversationId), eq(messages.clientId, m.clientId)))
+  return { message: existing, duplicate: true }
+}
+
+export async function getMessage(db: Db, id: string): Promise<Message | undefined> {
+  const [row] = await db.select().from(messages).where(eq(messages.id, id))
+  return row
+}
+
+export async function transcript(db: Db, conversationId: string, opts: { includeInternal: boolean }): Promise<Message[]> {
+  const where = opts.includeInternal
+    ? eq(messages.conversationId, conversationId)
+    : and(eq(messages.conversationId, conversationId), eq(messages.internal, false))
+  return db.select().from(messages).where(where).orderBy(asc(messages.createdAt), asc(messages.id))
+}
+
+export async function updateConversation(
+  db: Db, id: string, patch: Partial<Omit<Conversation, 'id' | 'storeId' | 'customerId' | 'createdAt'>>,
+): Promise<Conversation> {
+  const [row] = await db.update(conversations).set({ ...patch, updatedAt: new Date() }).where(eq(conversations.id, id)).returning()
+  return row
+}
+
+/** Conversations with at least one message, newest activity first, as inbox cards. */
+export async function listCards(
+  db: Db, storeId: string, opts: { statuses?: ConversationStatus[]; ids?: string[]; limit?: number } = {},
+): Promise<ConversationCard[]> {
+  const lastMessage = sql<string | null>`(select m.body from ${messages} m where m.conversation_id = ${conversations.id} and m.internal = false order by m.created_at desc, m.id desc limit 1)`
+  const lastAuthor = sql<MessageAuthor | null>`(select m.author from ${messages} m where m.conversation_id = ${conversations.id} and m.internal = false order by m.created_at desc, m.id desc limit 1)`
+  const conds = [eq(conversations.storeId, storeId), sql`exists (select 1 from ${messages} m where m.conversation_id = ${conversations.id})`]
+  if (opts.statuses?.length) conds.push(inArray(conversations.status, opts.statuses))
+  if (opts.ids?.length) conds.push(inArray(conversations.id, opts.ids))
+  const rows = await db.select({
+    c: conversations, customerName: customers.name, assigneeName: staffUsers.name, lastMessage, lastAuthor,
+  }).from(conversations)
+    .innerJoin(customers, eq(customers.id, conversations.customerId))
+    .leftJoin(staffUsers, eq(staffUsers.id, conversations.assigneeId))
+    .where(and(...conds))
+    .orderBy(desc(conversations.lastMessageAt))
+    .limit(opts.limit ?? 100)
+  return rows.map((r) => ({ ...r.c, customerName: r.customerName, assigneeName: r.assigneeName, lastMessage: r.lastMessage, lastAuthor: r.lastAuthor }))
+}
+
+export async function getStore(db: Db, id: string): Promise<Store> {
+  const [row] = await db.select().from(stores).where(eq(stores.id, id))
+  if (!row) throw new NotFound(`store '${id}' not found: run \`pitwall seed-demo\` or set PITWALL_STORE`)
+  return row
+}

@@ -1,0 +1,51 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { drizzle as drizzlePg } from 'drizzle-orm/postgres-js'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import type { SQL } from 'drizzle-orm'
+import postgres from 'postgres'
+import * as schema from './schema.ts'
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
+
+export interface Database {
+  kind: 'pglite' | 'postgres'
+  db: Db
+  /** postgres.js client (postgres mode only): LISTEN/NOTIFY and advisory locks use it. */
+  pg?: postgres.Sql
+  lite?: PGlite
+  close(): Promise<void>
+}
+
+export interface OpenOptions {
+  databaseUrl?: string
+  /** PGlite data directory; undefined means in-memory. */
+  pgliteDir?: string
+  /** A dump to start from (fast per-test databases). */
+  loadDataDir?: Blob | File
+  max?: number
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) {
+    const pg = postgres(opts.databaseUrl, {
+      max: opts.max ?? 10, max_lifetime: 600, idle_timeout: 300, onnotice: () => {},
+      connection: { application_name: 'pitwall' },
+    })
+    return { kind: 'postgres', db: drizzlePg(pg, { schema }) as unknown as Db, pg, close: () => pg.end({ timeout: 5 }) }
+  }
+  if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true })
+  const lite = await PGlite.create({ dataDir: opts.pgliteDir, loadDataDir: opts.loadDataDir })
+  return { kind: 'pglite', db: drizzlePglite(lite, { schema }) as unknown as Db, lite, close: () => lite.close() }
+}
+
+/** Where PGlite keeps its files inside the data dir. */
+export const pgliteDirFor = (dataDir: string) => join(dataDir, 'pglite')
+
+/** Rows of a raw query, whichever driver ran it. */
+export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
+  const r = (await db.execute(query)) as unknown as { rows?: T[] } | T[]
+  return Array.isArray(r) ? r : (r.rows ?? [])
+}

@@ -1,0 +1,139 @@
+import {
+  bigserial, boolean, index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid,
+} from 'drizzle-orm/pg-core'
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+const created = () => ts('created_at').notNull().defaultNow()
+
+export const CONVERSATION_STATUSES = ['bot', 'waiting', 'claimed', 'closed'] as const
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number]
+export const MESSAGE_AUTHORS = ['customer', 'bot', 'staff', 'system'] as const
+export type MessageAuthor = (typeof MESSAGE_AUTHORS)[number]
+export const STAFF_ROLES = ['admin', 'staff'] as const
+
+export const stores = pgTable('stores', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  timezone: text('timezone').notNull().default('America/Chicago'),
+  phone: text('phone'),
+  address: text('address'),
+  /** Departments and weekly hours shown to riders; the escalation rules file may refine them. */
+  settings: jsonb('settings').$type<StoreSettings>().notNull().default({ departments: [] }),
+  createdAt: created(),
+})
+
+export interface DepartmentHours { name: string; label: string; hours: Record<string, string[]> }
+export interface StoreSettings { departments: DepartmentHours[] }
+
+export const staffUsers = pgTable('staff_users', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  storeId: text('store_id').notNull().references(() => stores.id),
+  email: text('email').notNull(),
+  name: text('name').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  role: text('role', { enum: STAFF_ROLES }).notNull().default('staff'),
+  departments: jsonb('departments').$type<string[]>().notNull().default([]),
+  active: boolean('active').notNull().default(true),
+  createdAt: created(),
+}, (t) => [uniqueIndex('staff_users_email_idx').on(t.email)])
+
+export const sessions = pgTable('sessions', {
+  /** sha256 of the cookie token, so a leaked table cannot be replayed as cookies. */
+  id: text('id').primaryKey(),
+  userId: uuid('user_id').notNull().references(() => staffUsers.id, { onDelete: 'cascade' }),
+  expiresAt: ts('expires_at').notNull(),
+  createdAt: created(),
+}, (t) => [index('sessions_user_idx').on(t.userId)])
+
+export const customers = pgTable('customers', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  storeId: text('store_id').notNull().references(() => stores.id),
+  visitorId: text('visitor_id').notNull(),
+  name: text('name'),
+  phone: text('phone'),
+  email: text('email'),
+  createdAt: created(),
+}, (t) => [uniqueIndex('customers_visitor_idx').on(t.storeId, t.visitorId)])
+
+export const conversations = pgTable('conversations', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  storeId: text('store_id').notNull().references(() => stores.id),
+  customerId: uuid('customer_id').notNull().references(() => customers.id),
+  status: text('status', { enum: CONVERSATION_STATUSES }).notNull().default('bot'),
+  department: text('department'),
+  priority: text('priority'),
+  /** Rank of `priority` in the rules file (0 = highest) so the inbox sorts without the rules at hand. */
+  priorityRank: integer('priority_rank').notNull().default(1000),
+  tags: jsonb('tags').$type<string[]>().notNull().default([]),
+  assigneeId: uuid('assignee_id').references(() => staffUsers.id),
+  summary: text('summary'),
+  escalationReason: text('escalation_reason'),
+  escalationTrace: jsonb('escalation_trace').$type<unknown>(),
+  waitingSince: ts('waiting_since'),
+  lastMessageAt: ts('last_message_at').notNull().defaultNow(),
+  closedAt: ts('closed_at'),
+  createdAt: created(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [
+  index('conversations_store_activity_idx').on(t.storeId, t.lastMessageAt),
+  index('conversations_status_idx').on(t.status, t.priorityRank, t.waitingSince),
+  index('conversations_customer_idx').on(t.customerId),
+])
+
+export const messages = pgTable('messages', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+  author: text('author', { enum: MESSAGE_AUTHORS }).notNull(),
+  staffId: uuid('staff_id').references(() => staffUsers.id),
+  body: text('body').notNull(),
+  /** Client-generated id: a retried POST with the same id stores nothing new. */
+  clientId: text('client_id').notNull(),
+  internal: boolean('internal').notNull().default(false),
+  decision: jsonb('decision').$type<unknown>(),
+  citations: jsonb('citations').$type<unknown>(),
+  createdAt: created(),
+}, (t) => [
+  uniqueIndex('messages_client_idx').on(t.conversationId, t.clientId),
+  index('messages_conversation_idx').on(t.conversationId, t.createdAt),
+])
+
+/** Append-only: the source for SSE replay (Last-Event-ID) and for analytics. */
+export const events = pgTable('events', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  storeId: text('store_id').notNull(),
+  conversationId: uuid('conversation_id'),
+  kind: text('kind').notNull(),
+  data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: created(),
+}, (t) => [
+  index('events_conversation_idx').on(t.conversationId, t.id),
+  index('events_store_kind_idx').on(t.storeId, t.kind, t.createdAt),
+])
+
+export const documents = pgTable('documents', {
+  id: text('id').primaryKey(),
+  storeId: text('store_id').notNull().references(() => stores.id),
+  type: text('type').notNull(),
+  title: text('title').notNull(),
+  body: text('body').notNull().default(''),
+  fields: jsonb('fields').$type<Record<string, unknown>>().notNull().default({}),
+  source: text('source').notNull().default('manual'),
+  effectiveAt: ts('effective_at').notNull().defaultNow(),
+  expiresAt: ts('expires_at'),
+  contentHash: text('content_hash').notNull(),
+  embedding: real('embedding').array(),
+  createdAt: created(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [
+  index('documents_store_type_idx').on(t.storeId, t.type),
+  index('documents_hash_idx').on(t.contentHash),
+])
+
+/** Vectors by content hash, so re-imports and restarts never re-embed unchanged text. */
+export const embeddings = pgTable('embeddings', {
+  contentHash: text('content_hash').primaryKey(),
+  model: text('model').notNull(),
+  vector: real('vector').array().notNull(),
+  createdAt: created(),
+})
+

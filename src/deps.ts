@@ -1,0 +1,13 @@
+import type { Config } from './config.ts'
+import type { Database, Db } from './db/client.ts'
+import type { Bus } from './realtime/bus.ts'
+
+/** What routes and services are given; tests build it with PGlite and fakes. */
+export interface Services {
+  config: Config
+  database: Database
+  db: Db
+  bus: Bus
+  /** Injected so tests can move time (hours, SLA timers) without sleeping. */
+  now(): Date
+}

@@ -1,0 +1,39 @@
+/** What crosses process boundaries: ids only, never HTML (NOTIFY payloads are capped at 8 kB). */
+export interface BusEvent {
+  id: number
+  storeId: string
+  conversationId: string | null
+  kind: string
+}
+
+export type Listener = (e: BusEvent) => void
+
+export interface Bus {
+  publish(e: BusEvent): Promise<void>
+  subscribe(fn: Listener): () => void
+  close(): Promise<void>
+}
+
+/** Fans events out to listeners in this process; one listener's failure never stops the others. */
+export class Fanout {
+  private listeners = new Set<Listener>()
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn)
+    return () => void this.listeners.delete(fn)
+  }
+  emit(e: BusEvent): void {
+    for (const fn of this.listeners) {
+      try { fn(e) } catch { /* a broken stream must not break delivery to the rest */ }
+    }
+  }
+  get size() { return this.listeners.size }
+}
+
+export function memoryBus(): Bus {
+  const fan = new Fanout()
+  return {
+    publish: async (e) => fan.emit(e),
+    subscribe: (fn) => fan.subscribe(fn),
+    close: async () => {},
+  }
+}

@@ -1,0 +1,21 @@
+import type postgres from 'postgres'
+import { Fanout, type Bus, type BusEvent } from './bus.ts'
+
+export const CHANNEL = 'pitwall_events'
+
+/** LISTEN/NOTIFY bus: every process on one database sees every event. postgres.js reconnects LISTEN itself. */
+export async function pgBus(sql: postgres.Sql, opts: { onReconnect?: () => void } = {}): Promise<Bus> {
+  const fan = new Fanout()
+  let first = true
+  const listening = await sql.listen(CHANNEL, (payload) => {
+    try { fan.emit(JSON.parse(payload) as BusEvent) } catch { /* malformed payload from elsewhere: ignore */ }
+  }, () => {
+    if (!first) opts.onReconnect?.()
+    first = false
+  })
+  return {
+    publish: async (e) => { await sql.notify(CHANNEL, JSON.stringify(e)) },
+    subscribe: (fn) => fan.subscribe(fn),
+    close: () => listening.unlisten(),
+  }
+}

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto'
+import { Hono } from 'hono'
+import * as v from 'valibot'
+import type { Services } from '../deps.ts'
+import { postCustomerMessage } from '../conversations/pipeline.ts'
+import { getStore, latestConversationOf, transcript, visitorMayRead } from '../conversations/store.ts'
+import { eventsSince, latestEventId } from '../realtime/events.ts'
+import { eventStream } from '../realtime/sse.ts'
+import { ChatPage } from '../../views/pages/ChatPage.tsx'
+import { ChatComposer } from '../../views/partials/ChatComposer.tsx'
+import { describeIssues, isJson, MessageInput, parseBody, UUID, visitor, type Env } from './middleware.ts'
+import { staffNamesFor } from './names.ts'
+import { riderEventHtml } from './live.tsx'
+
+/** The rider's side: the chat page, posting messages, and the live stream of their conversation. */
+export function chatRoutes(s: Services) {
+  const storeId = s.config.storeId
+  const app = new Hono<Env>()
+  app.use('*', visitor(s))
+
+  app.get('/', async (c) => {
+    const store = await getStore(s.db, storeId)
+    const open = await latestConversationOf(s.db, storeId, c.get('visitorId'))
+    const conversationId = open && open.status !== 'closed' ? open.id : randomUUID()
+    const messages = open?.id === conversationId ? await transcript(s.db, conversationId, { includeInternal: false }) : []
+    return c.html('<!doctype html>' + (await (
+      <ChatPage storeName={store.name} timeZone={store.timezone} conversationId={conversationId} clientId={randomUUID()}
+        messages={messages} staffNames={await staffNamesFor(s, messages)} afterEventId={await latestEventId(s.db, storeId)} />
+    )))
+  })
+
+  app.use('/:id/*', async (c, next) => {
+    if (!v.is(UUID, c.req.param('id'))) return c.json({ error: 'id: must be a UUID' }, 400)
+    if (!(await visitorMayRead(s.db, storeId, c.get('visitorId'), c.req.param('id')))) return c.json({ error: 'not your conversation' }, 403)
+    await next()
+  })
+
+  app.post('/:id/messages', async (c) => {
+    const id = c.req.param('id')
+    const parsed = await parseBody(c, MessageInput)
+    if (!parsed.ok) {
+      if (isJson(c)) return c.json({ error: describeIssues(parsed.issues), issues: parsed.issues }, 400)
+      return c.html(<ChatComposer conversationId={id} clientId={randomUUID()} error={describeIssues(parsed.issues)} />, 400)
+    }
+    const { message, duplicate } = await postCustomerMessage(s, {
+      storeId, visitorId: c.get('visitorId'), conversationId: id, clientId: parsed.data.client_id, body: parsed.data.body,
+    })
+    if (isJson(c)) return c.json({ message, duplicate }, duplicate ? 200 : 201)
+    return c.html(<ChatComposer conversationId={id} clientId={randomUUID()} />, duplicate ? 200 : 201)
+  })
+
+  app.get('/:id/messages', async (c) => c.json({ messages: await transcript(s.db, c.req.param('id'), { includeInternal: false }) }))
+
+  app.get('/:id/events', async (c) => {
+    const id = c.req.param('id')
+    const { timezone } = await getStore(s.db, storeId)
+    return eventStream(c, {
+      bus: s.bus,
+      after: await latestEventId(s.db, storeId),
+      accept: (e) => e.conversationId === id,
+      replay: (afterId) => eventsSince(s.db, { storeId, conversationId: id, afterId }),
+      render: (e) => riderEventHtml(s, e, timezone),
+    })
+  })
+  return app
+}

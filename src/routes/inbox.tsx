@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto'
+import { eq } from 'drizzle-orm'
+import { Hono, type MiddlewareHandler } from 'hono'
+import * as v from 'valibot'
+import type { Services } from '../deps.ts'
+import { staffReply } from '../conversations/staff.ts'
+import { getConversation, getStore, listCards, transcript } from '../conversations/store.ts'
+import { customers } from '../db/schema.ts'
+import { eventsSince, latestEventId } from '../realtime/events.ts'
+import { eventStream } from '../realtime/sse.ts'
+import { InboxPage } from '../../views/pages/InboxPage.tsx'
+import { ConversationPage } from '../../views/pages/ConversationPage.tsx'
+import { ReplyForm } from '../../views/partials/ReplyForm.tsx'
+import { describeIssues, isJson, MessageInput, parseBody, requireStaff, UUID, type Env } from './middleware.ts'
+import { inboxHtml, staffConversationEventHtml, staffName } from './live.tsx'
+import { staffNamesFor } from './names.ts'
+
+const page = async (jsx: unknown) => '<!doctype html>' + (await (jsx as Promise<string>))
+
+/** The staff inbox: the live list, one conversation, replies. Every route requires a session. */
+export function inboxRoutes(s: Services) {
+  const app = new Hono<Env>()
+  app.use('*', requireStaff(s))
+
+  app.get('/', async (c) => {
+    const staff = c.get('staff')
+    const store = await getStore(s.db, staff.storeId)
+    const cards = await listCards(s.db, staff.storeId)
+    return c.html(await page(<InboxPage staff={staff} cards={cards} now={s.now()} timeZone={store.timezone} afterEventId={await latestEventId(s.db, staff.storeId)} />))
+  })
+
+  app.get('/events', async (c) => {
+    const { storeId } = c.get('staff')
+    const { timezone } = await getStore(s.db, storeId)
+    return eventStream(c, {
+      bus: s.bus,
+      after: await latestEventId(s.db, storeId),
+      accept: (e) => e.storeId === storeId && !!e.conversationId,
+      // The list is re-rendered whole, so only the newest missed event needs replaying.
+      replay: async (afterId) => (await eventsSince(s.db, { storeId, afterId, limit: 10_000 })).slice(-1),
+      render: () => inboxHtml(s, storeId, timezone),
+    })
+  })
+
+  const validId: MiddlewareHandler = async (c, next) => {
+    if (!v.is(UUID, c.req.param('id'))) return c.text('conversation id must be a UUID', 400)
+    await next()
+  }
+  app.use('/:id', validId)
+  app.use('/:id/*', validId)
+
+  app.get('/:id', async (c) => {
+    const staff = c.get('staff')
+    const conversation = await getConversation(s.db, staff.storeId, c.req.param('id'))
+    const [store, messages] = await Promise.all([getStore(s.db, staff.storeId), transcript(s.db, conversation.id, { includeInternal: true })])
+    const [cust] = await s.db.select({ name: customers.name }).from(customers).where(eq(customers.id, conversation.customerId))
+    return c.html(await page(
+      <ConversationPage staff={staff} conversation={conversation} customerName={cust?.name ?? null}
+        assigneeName={await staffName(s, conversation.assigneeId)} messages={messages} staffNames={await staffNamesFor(s, messages)}
+        timeZone={store.timezone} clientId={randomUUID()} afterEventId={await latestEventId(s.db, staff.storeId)} />,
+    ))
+  })
+
+  app.post('/:id/reply', async (c) => {
+    const id = c.req.param('id')
+    const parsed = await parseBody(c, MessageInput)
+    if (!parsed.ok) {
+      if (isJson(c)) return c.json({ error: describeIssues(parsed.issues), issues: parsed.issues }, 400)
+      return c.html(<ReplyForm conversationId={id} clientId={randomUUID()} error={describeIssues(parsed.issues)} />, 400)
+    }
+    const { message, duplicate } = await staffReply(s, c.get('staff'), { conversationId: id, body: parsed.data.body, clientId: parsed.data.client_id })
+    if (isJson(c)) return c.json({ message, duplicate }, duplicate ? 200 : 201)
+    return c.html(<ReplyForm conversationId={id} clientId={randomUUID()} />, duplicate ? 200 : 201)
+  })
+
+  app.get('/:id/events', async (c) => {
+    const { storeId } = c.get('staff')
+    const conv = await getConversation(s.db, storeId, c.req.param('id'))
+    const { timezone } = await getStore(s.db, storeId)
+    return eventStream(c, {
+      bus: s.bus,
+      after: await latestEventId(s.db, storeId),
+      accept: (e) => e.conversationId === conv.id,
+      replay: (afterId) => eventsSince(s.db, { storeId, conversationId: conv.id, afterId }),
+      render: (e) => staffConversationEventHtml(s, e, timezone),
+    })
+  })
+  return app
+}

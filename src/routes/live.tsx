@@ -1,0 +1,47 @@
+import { eq } from 'drizzle-orm'
+import type { Services } from '../deps.ts'
+import { customers, events, staffUsers } from '../db/schema.ts'
+import type { BusEvent } from '../realtime/bus.ts'
+import { getConversation, getMessage, listCards } from '../conversations/store.ts'
+import { MessageItem } from '../../views/partials/MessageItem.tsx'
+import { InboxList } from '../../views/partials/InboxList.tsx'
+import { ConversationHeader } from '../../views/partials/ConversationHeader.tsx'
+
+/** Renders stored events into <hx-partial> blocks: the same partials the pages use. */
+const partial = (target: string, swap: string, html: string) => `<hx-partial hx-target="${target}" hx-swap="${swap}">${html}</hx-partial>`
+
+export async function staffName(s: Services, id: string | null | undefined): Promise<string | null> {
+  if (!id) return null
+  const [row] = await s.db.select({ name: staffUsers.name }).from(staffUsers).where(eq(staffUsers.id, id))
+  return row?.name ?? null
+}
+
+async function messageHtml(s: Services, e: BusEvent, timeZone: string, viewer: 'rider' | 'staff'): Promise<string | null> {
+  const data = await eventData(s, e)
+  const m = data?.messageId ? await getMessage(s.db, String(data.messageId)) : undefined
+  if (!m || (viewer === 'rider' && m.internal)) return null
+  const name = await staffName(s, m.staffId)
+  return partial('#transcript', 'beforeend', (await (<MessageItem m={m} timeZone={timeZone} staffName={name} viewer={viewer} />)).toString())
+}
+
+async function eventData(s: Services, e: BusEvent): Promise<Record<string, unknown> | undefined> {
+  const [row] = await s.db.select({ data: events.data }).from(events).where(eq(events.id, e.id))
+  return row?.data
+}
+
+export function riderEventHtml(s: Services, e: BusEvent, timeZone: string) {
+  return e.kind === 'message' ? messageHtml(s, e, timeZone, 'rider') : Promise.resolve(null)
+}
+
+export async function staffConversationEventHtml(s: Services, e: BusEvent, timeZone: string): Promise<string | null> {
+  if (e.kind === 'message') return messageHtml(s, e, timeZone, 'staff')
+  const c = await getConversation(s.db, e.storeId, e.conversationId!)
+  const [cust] = await s.db.select({ name: customers.name }).from(customers).where(eq(customers.id, c.customerId))
+  const header = await (<ConversationHeader c={c} customerName={cust?.name ?? null} assigneeName={await staffName(s, c.assigneeId)} />)
+  return partial('#conv-header', 'outerHTML', header.toString())
+}
+
+export async function inboxHtml(s: Services, storeId: string, timeZone: string): Promise<string> {
+  const cards = await listCards(s.db, storeId)
+  return partial('#inbox-list', 'outerHTML', (await (<InboxList cards={cards} now={s.now()} timeZone={timeZone} />)).toString())
+}

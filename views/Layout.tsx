@@ -1,0 +1,39 @@
+import type { Child } from 'hono/jsx'
+
+export interface LayoutProps {
+  title: string
+  children: Child
+  /** Staff pages show the navigation bar. */
+  staff?: { name: string; role: string }
+  bodyClass?: string
+}
+
+export function Layout({ title, children, staff, bodyClass }: LayoutProps) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="htmx-config" content='{"noSwap":[204,304]}' />
+        <title>{title}</title>
+        <link rel="stylesheet" href="/static/app.css" />
+        <script src="/static/htmx.min.js" defer></script>
+        <script src="/static/hx-sse.min.js" defer></script>
+        <script src="/static/app.js" defer></script>
+      </head>
+      <body class={bodyClass}>
+        {staff && (
+          <header class="topbar">
+            <a class="brand" href="/inbox">Pitwall</a>
+            <nav><a href="/inbox">Inbox</a></nav>
+            <form method="post" action="/logout" class="who">
+              <span>{staff.name}</span>
+              <button type="submit" class="link">Sign out</button>
+            </form>
+          </header>
+        )}
+        {children}
+      </body>
+    </html>
+  )
+}

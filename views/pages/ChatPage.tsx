@@ -1,0 +1,30 @@
+import type { Message } from '../../src/conversations/store.ts'
+import { Layout } from '../Layout.tsx'
+import { ChatComposer } from '../partials/ChatComposer.tsx'
+import { Transcript } from '../partials/Transcript.tsx'
+
+export interface ChatPageProps {
+  storeName: string
+  timeZone: string
+  conversationId: string
+  clientId: string
+  messages: Message[]
+  staffNames: Record<string, string>
+  afterEventId: number
+}
+
+export function ChatPage(p: ChatPageProps) {
+  return (
+    <Layout title={`Chat with ${p.storeName}`} bodyClass="chat">
+      <main class="chat-panel" hx-sse:connect={`/chat/${p.conversationId}/events?after=${p.afterEventId}`} hx-swap="none">
+        <header class="chat-head">
+          <h1>{p.storeName}</h1>
+          <p class="sub">Ask about units, parts, service or financing. A person can take over any time.</p>
+        </header>
+        {p.messages.length === 0 && <p class="hello">Hi! How can we help you ride today?</p>}
+        <Transcript messages={p.messages} timeZone={p.timeZone} staffNames={p.staffNames} viewer="rider" />
+        <ChatComposer conversationId={p.conversationId} clientId={p.clientId} />
+      </main>
+    </Layout>
+  )
+}

@@ -1,0 +1,31 @@
+import type { Conversation, Message } from '../../src/conversations/store.ts'
+import { Layout } from '../Layout.tsx'
+import { ConversationHeader } from '../partials/ConversationHeader.tsx'
+import { ReplyForm } from '../partials/ReplyForm.tsx'
+import { Transcript } from '../partials/Transcript.tsx'
+
+export interface ConversationPageProps {
+  staff: { name: string; role: string }
+  conversation: Conversation
+  customerName: string | null
+  assigneeName: string | null
+  messages: Message[]
+  staffNames: Record<string, string>
+  timeZone: string
+  clientId: string
+  afterEventId: number
+}
+
+export function ConversationPage(p: ConversationPageProps) {
+  const id = p.conversation.id
+  return (
+    <Layout title="Conversation · Pitwall" staff={p.staff}>
+      <main class="conversation" hx-sse:connect={`/inbox/${id}/events?after=${p.afterEventId}`} hx-swap="none">
+        <p><a href="/inbox">← All conversations</a></p>
+        <ConversationHeader c={p.conversation} customerName={p.customerName} assigneeName={p.assigneeName} />
+        <Transcript messages={p.messages} timeZone={p.timeZone} staffNames={p.staffNames} viewer="staff" />
+        <ReplyForm conversationId={id} clientId={p.clientId} />
+      </main>
+    </Layout>
+  )
+}
