@@ -102,7 +102,8 @@ export async function updateConversation(
 export async function listCards(
   db: Db, storeId: string, opts: { statuses?: ConversationStatus[]; ids?: string[]; limit?: number } = {},
 ): Promise<ConversationCard[]> {
-  const lastMessage = sql<string | null>`(select m.body from ${messages} m where m.conversation_id = ${conversations.id} and m.internal = false order by m.created_at desc, m.id desc limit 1)`
+  // The card shows what the rider last said: that is what staff triage on.
+  const lastMessage = sql<string | null>`(select m.body from ${messages} m where m.conversation_id = ${conversations.id} and m.author = 'customer' order by m.created_at desc, m.id desc limit 1)`
   const lastAuthor = sql<MessageAuthor | null>`(select m.author from ${messages} m where m.conversation_id = ${conversations.id} and m.internal = false order by m.created_at desc, m.id desc limit 1)`
   const conds = [eq(conversations.storeId, storeId), sql`exists (select 1 from ${messages} m where m.conversation_id = ${conversations.id})`]
   if (opts.statuses?.length) conds.push(inArray(conversations.status, opts.statuses))

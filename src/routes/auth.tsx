@@ -7,8 +7,8 @@ import { LoginPage } from '../../views/pages/LoginPage.tsx'
 import { parseBody, secureCookies, SESSION_COOKIE } from './middleware.ts'
 
 const LoginInput = v.object({
-  email: v.pipe(v.string('email is required'), v.trim(), v.email('email must be an email address'), v.maxLength(200)),
-  password: v.pipe(v.string('password is required'), v.minLength(1, 'password is required'), v.maxLength(200)),
+  email: v.pipe(v.string('is required'), v.trim(), v.email('must be an email address'), v.maxLength(200)),
+  password: v.pipe(v.string('is required'), v.minLength(1, 'is required'), v.maxLength(200)),
   next: v.optional(v.string()),
 })
 

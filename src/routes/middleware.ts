@@ -64,8 +64,8 @@ export async function parseBody<S extends v.GenericSchema>(c: Context, schema: S
 export const describeIssues = (issues: FieldIssue[]) => issues.map((i) => `${i.field}: ${i.message}`).join('; ')
 
 export const UUID = v.pipe(v.string(), v.uuid('must be a UUID'))
-export const ClientId = v.pipe(v.string('client_id is required'), v.trim(), v.regex(/^[A-Za-z0-9_.:-]{8,64}$/, 'client_id must be 8-64 letters, digits or _.:-'))
+export const ClientId = v.pipe(v.string('is required'), v.trim(), v.regex(/^[A-Za-z0-9_.:-]{8,64}$/, 'must be 8-64 letters, digits or _.:-'))
 export const MessageBody = v.pipe(
-  v.string('body is required'), v.trim(), v.minLength(1, 'body must not be empty'), v.maxLength(4000, 'body must be at most 4000 characters'),
+  v.string('is required'), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(4000, 'must be at most 4000 characters'),
 )
 export const MessageInput = v.object({ client_id: ClientId, body: MessageBody })
