@@ -46,6 +46,7 @@ export function chatRoutes(s: Services) {
       storeId, visitorId: c.get('visitorId'), conversationId: id, clientId: parsed.data.client_id, body: parsed.data.body,
     })
     if (isJson(c)) return c.json({ message, duplicate }, duplicate ? 200 : 201)
+    if (!c.req.header('hx-request')) return c.redirect('/chat', 303) // the form works before htmx loads, too
     return c.html(<ChatComposer conversationId={id} clientId={randomUUID()} />, duplicate ? 200 : 201)
   })
 

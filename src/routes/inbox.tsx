@@ -70,6 +70,7 @@ export function inboxRoutes(s: Services) {
     }
     const { message, duplicate } = await staffReply(s, c.get('staff'), { conversationId: id, body: parsed.data.body, clientId: parsed.data.client_id })
     if (isJson(c)) return c.json({ message, duplicate }, duplicate ? 200 : 201)
+    if (!c.req.header('hx-request')) return c.redirect(`/inbox/${id}`, 303)
     return c.html(<ReplyForm conversationId={id} clientId={randomUUID()} />, duplicate ? 200 : 201)
   })
 

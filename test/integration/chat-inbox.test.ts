@@ -64,6 +64,8 @@ for (const backend of backends) {
       expect(notJson.status).toBe(400)
       const badConv = await post(rider, 'not-a-uuid', 'hi')
       expect(badConv.status).toBe(400)
+      const plain = await rider.request(`/chat/${conv}/messages`, { method: 'POST', form: { client_id: randomUUID(), body: 'no js yet' } })
+      expect([plain.status, plain.headers.get('location')]).toEqual([303, '/chat'])
       const form = await rider.request(`/chat/${conv}/messages`, { method: 'POST', form: { client_id: randomUUID(), body: '   ' } })
       expect(form.status).toBe(400)
       expect(await form.text()).toContain('body: must not be empty')
@@ -105,8 +107,11 @@ for (const backend of backends) {
       expect(html).not.toContain('<b>Sportsman</b>')
       const page = await staff.request(`/inbox/${conv}`)
       expect(page.status).toBe(200)
-      const reply = await staff.request(`/inbox/${conv}/reply`, { method: 'POST', form: { client_id: randomUUID(), body: 'Yes! Want to come see it?' } })
+      const reply = await staff.request(`/inbox/${conv}/reply`, {
+        method: 'POST', form: { client_id: randomUUID(), body: 'Yes! Want to come see it?' }, headers: { 'hx-request': 'true' },
+      })
       expect(reply.status).toBe(201)
+      expect(await reply.text()).toContain('id="reply"')
       const list = await (await rider.request(`/chat/${conv}/messages`)).json() as { messages: { author: string; body: string }[] }
       expect(list.messages.at(-1)).toMatchObject({ author: 'staff', body: 'Yes! Want to come see it?' })
       // the AI goes quiet once staff has taken over

@@ -3,7 +3,7 @@ export function ChatComposer({ conversationId, clientId, error, value }: {
   conversationId: string; clientId: string; error?: string; value?: string
 }) {
   return (
-    <form id="composer" class="composer" hx-post={`/chat/${conversationId}/messages`} hx-swap="outerHTML" autocomplete="off">
+    <form id="composer" class="composer" hx-post={`/chat/${conversationId}/messages`} method="post" action={`/chat/${conversationId}/messages`} hx-swap="outerHTML" autocomplete="off">
       <input type="hidden" name="client_id" value={clientId} />
       <label class="sr-only" for="composer-body">Message</label>
       <textarea id="composer-body" name="body" rows={2} maxlength={4000} placeholder="Ask about a bike, a part, service…" required>{value ?? ''}</textarea>

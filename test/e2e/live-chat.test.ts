@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { runCli, startServer } from '../support/process.ts'
+import { ARTIFACTS, hasChromium, launch } from '../support/browser.ts'
+
+describe.skipIf(!hasChromium)('live chat in a real browser', () => {
+  let browser: Browser
+  let server: Awaited<ReturnType<typeof startServer>>
+  let password = ''
+  const dataDir = mkdtempSync(join(tmpdir(), 'pitwall-e2e-'))
+
+  beforeAll(async () => {
+    const seeded = await runCli(['seed-demo'], { PITWALL_DATA_DIR: dataDir })
+    password = seeded.stdout.match(/admin@ridgeline\.example\s+(\S+)/)![1]
+    server = await startServer({ PITWALL_DATA_DIR: dataDir })
+    browser = await launch()
+  }, 60_000)
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  test('a rider message appears live in the inbox; the staff reply appears live for the rider', async () => {
+    const staffCtx = await browser.newContext()
+    const staff = await staffCtx.newPage()
+    await staff.goto(`${server.url}/inbox`)
+    expect(staff.url()).toContain('/login')
+    await staff.fill('input[name=email]', 'admin@ridgeline.example')
+    await staff.fill('input[name=password]', password)
+    await staff.click('button[type=submit]')
+    await staff.waitForURL(/\/inbox$/)
+    await staff.waitForTimeout(300) // let the SSE stream connect
+
+    const riderCtx = await browser.newContext({ viewport: { width: 390, height: 760 } })
+    const rider = await riderCtx.newPage()
+    await rider.goto(`${server.url}/chat`)
+    await rider.locator('#composer[data-htmx-powered]').waitFor()
+    await rider.fill('#composer-body', 'My <img src=x onerror=alert(1)> sled died on the trail near Rib Mountain')
+    await rider.click('#composer button[type=submit]')
+    await rider.locator('#transcript .msg-customer').first().waitFor({ timeout: 5000 })
+    await rider.locator('#transcript .msg-bot').first().waitFor({ timeout: 5000 })
+    expect(await rider.locator('#composer-body').inputValue()).toBe('')
+
+    // the inbox updates without a reload
+    const card = staff.locator('#inbox-list .card').first()
+    await card.waitFor({ timeout: 5000 })
+    expect(await card.textContent()).toContain('sled died on the trail')
+    expect(await staff.locator('#inbox-list img').count()).toBe(0)
+    await staff.screenshot({ path: join(ARTIFACTS, 'inbox.png'), fullPage: true })
+
+    await card.locator('a').click()
+    await staff.waitForURL(/\/inbox\/[0-9a-f-]{36}$/)
+    await staff.locator('#reply[data-htmx-powered]').waitFor()
+    await staff.waitForTimeout(300)
+    await staff.fill('#reply-body', 'Dana from service here — are you somewhere safe? What is your location?')
+    await staff.click('#reply button[type=submit]')
+    await staff.locator('#transcript .msg-staff').first().waitFor({ timeout: 5000 })
+
+    await rider.locator('#transcript .msg-staff').first().waitFor({ timeout: 5000 })
+    expect(await rider.locator('#transcript .msg-staff .who').textContent()).toBe('Morgan Hale')
+    await rider.screenshot({ path: join(ARTIFACTS, 'chat.png'), fullPage: true })
+    await staff.screenshot({ path: join(ARTIFACTS, 'conversation.png'), fullPage: true })
+  }, 60_000)
+})
