@@ -4,6 +4,8 @@ import { secureHeaders } from 'hono/secure-headers'
 import { HTTPException } from 'hono/http-exception'
 import type { Services } from './deps.ts'
 import { Forbidden, NotFound } from './conversations/store.ts'
+import { InvalidTransition } from './conversations/state.ts'
+import { ClaimedByOther } from './conversations/staff.ts'
 import { authRoutes } from './routes/auth.tsx'
 import { chatRoutes } from './routes/chat.tsx'
 import { inboxRoutes } from './routes/inbox.tsx'
@@ -31,6 +33,7 @@ export function createApp(s: Services) {
   app.onError((err, c) => {
     if (err instanceof NotFound) return c.text(err.message, 404)
     if (err instanceof Forbidden) return c.text(err.message, 403)
+    if (err instanceof InvalidTransition || err instanceof ClaimedByOther) return c.text(err.message, 409)
     if (err instanceof HTTPException) return err.getResponse()
     console.error(err)
     return c.text('Something went wrong on our side. Please try again.', 500)

@@ -14,6 +14,7 @@ import { ReplyForm } from '../../views/partials/ReplyForm.tsx'
 import { describeIssues, isJson, MessageInput, parseBody, requireStaff, UUID, type Env } from './middleware.ts'
 import { inboxHtml, staffConversationEventHtml, staffName } from './live.tsx'
 import { staffNamesFor } from './names.ts'
+import { conversationActionRoutes, storeDepartments } from './conversation-actions.tsx'
 
 const page = async (jsx: unknown) => '<!doctype html>' + (await (jsx as Promise<string>))
 
@@ -49,6 +50,8 @@ export function inboxRoutes(s: Services) {
   app.use('/:id', validId)
   app.use('/:id/*', validId)
 
+  app.route('/', conversationActionRoutes(s))
+
   app.get('/:id', async (c) => {
     const staff = c.get('staff')
     const conversation = await getConversation(s.db, staff.storeId, c.req.param('id'))
@@ -57,7 +60,8 @@ export function inboxRoutes(s: Services) {
     return c.html(await page(
       <ConversationPage staff={staff} conversation={conversation} customerName={cust?.name ?? null}
         assigneeName={await staffName(s, conversation.assigneeId)} messages={messages} staffNames={await staffNamesFor(s, messages)}
-        timeZone={store.timezone} clientId={randomUUID()} afterEventId={await latestEventId(s.db, staff.storeId)} />,
+        timeZone={store.timezone} clientId={randomUUID()} afterEventId={await latestEventId(s.db, staff.storeId)}
+        departments={await storeDepartments(s, staff.storeId)} meId={staff.id} />,
     ))
   })
 
@@ -83,7 +87,7 @@ export function inboxRoutes(s: Services) {
       after: await latestEventId(s.db, storeId),
       accept: (e) => e.conversationId === conv.id,
       replay: (afterId) => eventsSince(s.db, { storeId, conversationId: conv.id, afterId }),
-      render: (e) => staffConversationEventHtml(s, e, timezone),
+      render: (e) => staffConversationEventHtml(s, e, timezone, c.get('staff').id),
     })
   })
   return app

@@ -2,7 +2,8 @@ import { eq } from 'drizzle-orm'
 import type { Services } from '../deps.ts'
 import { customers, events, staffUsers } from '../db/schema.ts'
 import type { BusEvent } from '../realtime/bus.ts'
-import { getConversation, getMessage, listCards } from '../conversations/store.ts'
+import { getConversation, getMessage, getStore, listCards } from '../conversations/store.ts'
+import { ConversationActions } from '../../views/partials/ConversationActions.tsx'
 import { MessageItem } from '../../views/partials/MessageItem.tsx'
 import { InboxList } from '../../views/partials/InboxList.tsx'
 import { ConversationHeader } from '../../views/partials/ConversationHeader.tsx'
@@ -33,12 +34,14 @@ export function riderEventHtml(s: Services, e: BusEvent, timeZone: string) {
   return e.kind === 'message' ? messageHtml(s, e, timeZone, 'rider') : Promise.resolve(null)
 }
 
-export async function staffConversationEventHtml(s: Services, e: BusEvent, timeZone: string): Promise<string | null> {
+export async function staffConversationEventHtml(s: Services, e: BusEvent, timeZone: string, meId: string): Promise<string | null> {
   if (e.kind === 'message') return messageHtml(s, e, timeZone, 'staff')
   const c = await getConversation(s.db, e.storeId, e.conversationId!)
   const [cust] = await s.db.select({ name: customers.name }).from(customers).where(eq(customers.id, c.customerId))
   const header = await (<ConversationHeader c={c} customerName={cust?.name ?? null} assigneeName={await staffName(s, c.assigneeId)} />)
-  return partial('#conv-header', 'outerHTML', header.toString())
+  const departments = (await getStore(s.db, c.storeId)).settings.departments.map((d) => d.name)
+  const actions = await (<ConversationActions c={c} departments={departments} meId={meId} />)
+  return partial('#conv-header', 'outerHTML', header.toString()) + partial('#conv-actions', 'outerHTML', actions.toString())
 }
 
 export async function inboxHtml(s: Services, storeId: string, timeZone: string): Promise<string> {

@@ -17,7 +17,7 @@ for (const backend of backends) {
     })
     afterAll(() => cleanup())
 
-    const post = (c: Client, conv: string, body: string, clientId = randomUUID()) =>
+    const post = (c: Client, conv: string, body: string, clientId: string = randomUUID()) =>
       c.request(`/chat/${conv}/messages`, { method: 'POST', json: { client_id: clientId, body } })
 
     test('a rider posts a message, lists it and gets the acknowledgement', async () => {

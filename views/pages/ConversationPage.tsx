@@ -1,6 +1,7 @@
 import type { Conversation, Message } from '../../src/conversations/store.ts'
 import { Layout } from '../Layout.tsx'
 import { ConversationHeader } from '../partials/ConversationHeader.tsx'
+import { ConversationActions } from '../partials/ConversationActions.tsx'
 import { ReplyForm } from '../partials/ReplyForm.tsx'
 import { Transcript } from '../partials/Transcript.tsx'
 
@@ -14,6 +15,8 @@ export interface ConversationPageProps {
   timeZone: string
   clientId: string
   afterEventId: number
+  departments: string[]
+  meId: string
 }
 
 export function ConversationPage(p: ConversationPageProps) {
@@ -23,6 +26,7 @@ export function ConversationPage(p: ConversationPageProps) {
       <main class="conversation" hx-sse:connect={`/inbox/${id}/events?after=${p.afterEventId}`} hx-swap="none">
         <p><a href="/inbox">← All conversations</a></p>
         <ConversationHeader c={p.conversation} customerName={p.customerName} assigneeName={p.assigneeName} />
+        <ConversationActions c={p.conversation} departments={p.departments} meId={p.meId} />
         <Transcript messages={p.messages} timeZone={p.timeZone} staffNames={p.staffNames} viewer="staff" />
         <ReplyForm conversationId={id} clientId={p.clientId} />
       </main>

@@ -1,0 +1,40 @@
+import type { Services } from '../deps.ts'
+import type { Decision } from '../escalation/types.ts'
+import { recordEvent } from '../realtime/events.ts'
+import { publishMessage } from './pipeline.ts'
+import { insertMessage, updateConversation, type Conversation, type Message } from './store.ts'
+
+const union = (a: string[], b: string[]) => [...new Set([...a, ...b])]
+
+export const defaultHandoffReply = (department?: string) =>
+  `I'm bringing in our ${department ?? 'team'} — a person will reply here shortly.`
+
+/**
+ * Applies a triage Decision to the conversation: tags always; a handoff moves it to the waiting queue
+ * with department, priority, reason and trace, and leaves a staff-only note naming the rule.
+ */
+export async function applyDecision(s: Services, conv: Conversation, trigger: Message, d: Decision): Promise<Conversation> {
+  const tags = union(conv.tags, d.tags)
+  if (d.action !== 'handoff' || conv.status !== 'bot' && conv.status !== 'waiting') {
+    return tags.length === conv.tags.length ? conv : updateConversation(s.db, conv.id, { tags })
+  }
+  const firstHandoff = conv.status === 'bot'
+  const reason = d.reasons.join('; ') || 'handed off by the rules'
+  const updated = await updateConversation(s.db, conv.id, {
+    status: 'waiting', tags, department: d.department ?? conv.department,
+    priority: d.priority ?? conv.priority, priorityRank: d.priorityRank ?? conv.priorityRank,
+    escalationReason: reason, escalationTrace: { rules: d.rules, trace: d.trace, llm: d.llm ?? [] },
+    waitingSince: firstHandoff ? s.now() : conv.waitingSince,
+  })
+  await recordEvent(s.db, s.bus, {
+    storeId: conv.storeId, conversationId: conv.id, kind: 'handoff',
+    data: { department: updated.department, priority: updated.priority, tags, rules: d.rules, messageId: trigger.id },
+  })
+  if (firstHandoff) {
+    await recordEvent(s.db, s.bus, { storeId: conv.storeId, conversationId: conv.id, kind: 'status', data: { from: 'bot', to: 'waiting' } })
+    const note = `Handed off to ${updated.department ?? 'staff'} by rule ${d.rules.join(', ') || '(none)'}${updated.priority ? ` at ${updated.priority}` : ''}`
+    const { message, duplicate } = await insertMessage(s.db, { conversationId: conv.id, author: 'system', body: note, clientId: `handoff:${trigger.id}`, internal: true })
+    if (!duplicate) await publishMessage(s, updated, message)
+  }
+  return updated
+}

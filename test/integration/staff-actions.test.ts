@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { randomUUID } from 'node:crypto'
+import { eq } from 'drizzle-orm'
+import { conversations, messages } from '../../src/db/schema.ts'
+import { backends } from '../support/db.ts'
+import { demoApp, type Client } from '../support/app.ts'
+
+for (const backend of backends) {
+  describe(`staff actions (${backend.name})`, () => {
+    let ctx: Awaited<ReturnType<typeof demoApp>>
+    let cleanup: () => Promise<void>
+    let admin: Client, dana: Client
+    beforeAll(async () => {
+      const opened = await backend.open()
+      cleanup = opened.cleanup
+      ctx = await demoApp(opened.database)
+      admin = ctx.client(); await admin.login()
+      dana = ctx.client(); await dana.login('dana@ridgeline.example')
+    })
+    afterAll(() => cleanup())
+
+    async function newConversation(text = 'need help with my quad') {
+      const rider = ctx.client()
+      const id = randomUUID()
+      const r = await rider.request(`/chat/${id}/messages`, { method: 'POST', json: { client_id: randomUUID(), body: text } })
+      expect(r.status).toBe(201)
+      return { id, rider }
+    }
+    const row = async (id: string) => (await ctx.services.db.select().from(conversations).where(eq(conversations.id, id)))[0]
+    const act = (c: Client, id: string, action: string, form?: Record<string, string>) =>
+      c.request(`/inbox/${id}/${action}`, { method: 'POST', form: form ?? {}, headers: { 'hx-request': 'true' } })
+
+    test('two staff claiming at once: exactly one wins, the other is told who has it', async () => {
+      const { id } = await newConversation()
+      const [a, b] = await Promise.all([act(admin, id, 'claim'), act(dana, id, 'claim')])
+      expect([a.status, b.status].sort()).toEqual([200, 409])
+      const loser = a.status === 409 ? a : b
+      const winnerName = a.status === 200 ? 'Morgan Hale' : 'Dana Kowalski'
+      expect(await loser.text()).toBe(`already claimed by ${winnerName}`)
+      const r = await row(id)
+      expect(r.status).toBe('claimed')
+      // claiming again by the owner is harmless
+      expect((await act(a.status === 200 ? admin : dana, id, 'claim')).status).toBe(200)
+    })
+
+    test('claim silences the AI; hand back lets it answer again; close and reopen on a new rider message', async () => {
+      const { id, rider } = await newConversation()
+      expect((await act(admin, id, 'claim')).status).toBe(200)
+      const say = (body: string) => rider.request(`/chat/${id}/messages`, { method: 'POST', json: { client_id: randomUUID(), body } })
+      await say('still there?')
+      const authors = async () => (await ctx.services.db.select().from(messages).where(eq(messages.conversationId, id))).filter((m) => !m.internal).map((m) => m.author)
+      expect((await authors()).at(-1)).toBe('customer')
+      // someone else cannot reply over the owner
+      const over = await dana.request(`/inbox/${id}/reply`, { method: 'POST', form: { client_id: randomUUID(), body: 'me too' }, headers: { 'hx-request': 'true' } })
+      expect(over.status).toBe(409)
+      expect((await act(admin, id, 'hand-back')).status).toBe(200)
+      expect((await row(id)).status).toBe('bot')
+      await say('ok thanks')
+      expect((await authors()).at(-1)).toBe('bot')
+      expect((await act(admin, id, 'close')).status).toBe(200)
+      expect((await row(id)).status).toBe('closed')
+      expect((await act(admin, id, 'close')).status).toBe(409)
+      await say('one more question')
+      expect((await row(id)).status).toBe('bot')
+      const notes = (await ctx.services.db.select().from(messages).where(eq(messages.conversationId, id))).filter((m) => m.internal).map((m) => m.body)
+      expect(notes).toEqual(['Claimed by Morgan Hale', 'Handed back to the AI by Morgan Hale', 'Closed by Morgan Hale'])
+      // the rider never sees staff-only notes
+      const seen = await (await rider.request(`/chat/${id}/messages`)).json() as { messages: { body: string }[] }
+      expect(seen.messages.some((m) => m.body.startsWith('Claimed by'))).toBe(false)
+    })
+
+    test('transfer to a department puts the chat back in the waiting queue; unknown departments are refused', async () => {
+      const { id } = await newConversation()
+      await act(admin, id, 'claim')
+      expect((await act(admin, id, 'transfer', { department: 'finance' })).status).toBe(200)
+      const r = await row(id)
+      expect([r.status, r.department, r.assigneeId]).toEqual(['waiting', 'finance', null])
+      const bad = await act(admin, id, 'transfer', { department: 'marketing' })
+      expect(bad.status).toBe(400)
+      expect(await bad.text()).toContain('department')
+    })
+
+    test('actions need a session and a same-origin form', async () => {
+      const { id } = await newConversation()
+      const anon = ctx.client()
+      expect((await anon.request(`/inbox/${id}/claim`, { method: 'POST', form: {} })).status).toBe(302)
+      const cross = await admin.request(`/inbox/${id}/claim`, { method: 'POST', form: {}, headers: { origin: 'https://evil.example' } })
+      expect(cross.status).toBe(403)
+      expect((await row(id)).status).toBe('bot')
+    })
+  })
+}
