@@ -10,3 +10,15 @@ document.addEventListener('keydown', (e) => {
     el.form.requestSubmit()
   }
 })
+// Live "waiting for" timers on inbox cards; the server renders the starting value.
+function tickWaiting() {
+  const now = Date.now()
+  for (const el of document.querySelectorAll('.waiting[data-since]')) {
+    const min = Math.floor((now - Date.parse(el.dataset.since)) / 60000)
+    const span = el.querySelector('.elapsed')
+    if (span) span.textContent = `${min} min`
+    const target = Number(el.dataset.targetMin)
+    if (el.dataset.targetMin && min >= target) el.closest('.card')?.classList.add('late')
+  }
+}
+setInterval(tickWaiting, 15000)

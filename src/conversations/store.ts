@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { conversations, customers, messages, staffUsers, stores, type ConversationStatus, type MessageAuthor } from '../db/schema.ts'
 
@@ -98,25 +98,76 @@ export async function updateConversation(
   return row
 }
 
-/** Conversations with at least one message, newest activity first, as inbox cards. */
-export async function listCards(
-  db: Db, storeId: string, opts: { statuses?: ConversationStatus[]; ids?: string[]; limit?: number } = {},
-): Promise<ConversationCard[]> {
+export const INBOX_VIEWS = ['needs', 'mine', 'bot', 'closed', 'all'] as const
+export type InboxView = (typeof INBOX_VIEWS)[number]
+
+export interface InboxQuery {
+  view?: InboxView
+  /** The viewer, for the "mine" view. */
+  staffId?: string
+  department?: string
+  tag?: string
+  priority?: string
+  /** Full-text search over the transcript. */
+  q?: string
+  ids?: string[]
+  limit?: number
+}
+
+function viewCondition(view: InboxView, staffId?: string): SQL | undefined {
+  switch (view) {
+    case 'needs': return eq(conversations.status, 'waiting')
+    case 'mine': return and(eq(conversations.status, 'claimed'), eq(conversations.assigneeId, staffId ?? '00000000-0000-0000-0000-000000000000'))
+    case 'bot': return eq(conversations.status, 'bot')
+    case 'closed': return eq(conversations.status, 'closed')
+    case 'all': return undefined
+  }
+}
+
+function filters(storeId: string, q: InboxQuery): SQL[] {
+  const conds: SQL[] = [eq(conversations.storeId, storeId), sql`exists (select 1 from ${messages} m where m.conversation_id = ${conversations.id})`]
+  if (q.department) conds.push(eq(conversations.department, q.department))
+  if (q.priority) conds.push(eq(conversations.priority, q.priority))
+  if (q.tag) conds.push(sql`${conversations.tags} @> ${JSON.stringify([q.tag])}::jsonb`)
+  if (q.ids?.length) conds.push(inArray(conversations.id, q.ids))
+  if (q.q) conds.push(sql`exists (select 1 from ${messages} m where m.conversation_id = ${conversations.id} and to_tsvector('english', m.body) @@ websearch_to_tsquery('english', ${q.q}))`)
+  return conds
+}
+
+/** Inbox cards for a view: "needs a person" by priority rank then longest waiting, the rest newest activity first. */
+export async function listCards(db: Db, storeId: string, q: InboxQuery = {}): Promise<ConversationCard[]> {
+  const view = q.view ?? 'all'
   // The card shows what the rider last said: that is what staff triage on.
   const lastMessage = sql<string | null>`(select m.body from ${messages} m where m.conversation_id = ${conversations.id} and m.author = 'customer' order by m.created_at desc, m.id desc limit 1)`
   const lastAuthor = sql<MessageAuthor | null>`(select m.author from ${messages} m where m.conversation_id = ${conversations.id} and m.internal = false order by m.created_at desc, m.id desc limit 1)`
-  const conds = [eq(conversations.storeId, storeId), sql`exists (select 1 from ${messages} m where m.conversation_id = ${conversations.id})`]
-  if (opts.statuses?.length) conds.push(inArray(conversations.status, opts.statuses))
-  if (opts.ids?.length) conds.push(inArray(conversations.id, opts.ids))
+  const conds = filters(storeId, q)
+  const v = viewCondition(view, q.staffId)
+  if (v) conds.push(v)
+  const order = view === 'needs'
+    ? [asc(conversations.priorityRank), asc(conversations.waitingSince)]
+    : [desc(conversations.lastMessageAt)]
   const rows = await db.select({
     c: conversations, customerName: customers.name, assigneeName: staffUsers.name, lastMessage, lastAuthor,
   }).from(conversations)
     .innerJoin(customers, eq(customers.id, conversations.customerId))
     .leftJoin(staffUsers, eq(staffUsers.id, conversations.assigneeId))
     .where(and(...conds))
-    .orderBy(desc(conversations.lastMessageAt))
-    .limit(opts.limit ?? 100)
+    .orderBy(...order)
+    .limit(q.limit ?? 100)
   return rows.map((r) => ({ ...r.c, customerName: r.customerName, assigneeName: r.assigneeName, lastMessage: r.lastMessage, lastAuthor: r.lastAuthor }))
+}
+
+/** How many conversations each view holds under the same filters (one query). */
+export async function viewCounts(db: Db, storeId: string, q: InboxQuery = {}): Promise<Record<InboxView, number>> {
+  const mine = q.staffId ?? '00000000-0000-0000-0000-000000000000'
+  const [row] = await db.select({
+    needs: sql<number>`count(*) filter (where ${conversations.status} = 'waiting')`,
+    mine: sql<number>`count(*) filter (where ${conversations.status} = 'claimed' and ${conversations.assigneeId} = ${mine})`,
+    bot: sql<number>`count(*) filter (where ${conversations.status} = 'bot')`,
+    closed: sql<number>`count(*) filter (where ${conversations.status} = 'closed')`,
+    all: sql<number>`count(*)`,
+  }).from(conversations).where(and(...filters(storeId, q)))
+  return Object.fromEntries(Object.entries(row).map(([k, n]) => [k, Number(n)])) as Record<InboxView, number>
 }
 
 export async function getStore(db: Db, id: string): Promise<Store> {

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import {
   bigserial, boolean, index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core'
@@ -95,6 +96,8 @@ export const messages = pgTable('messages', {
 }, (t) => [
   uniqueIndex('messages_client_idx').on(t.conversationId, t.clientId),
   index('messages_conversation_idx').on(t.conversationId, t.createdAt),
+  // Full-text search over transcripts from the inbox.
+  index('messages_fts_idx').using('gin', sql`to_tsvector('english', ${t.body})`),
 ])
 
 /** Append-only: the source for SSE replay (Last-Event-ID) and for analytics. */

@@ -4,7 +4,7 @@ import { Hono, type MiddlewareHandler } from 'hono'
 import * as v from 'valibot'
 import type { Services } from '../deps.ts'
 import { staffReply } from '../conversations/staff.ts'
-import { getConversation, getStore, listCards, transcript } from '../conversations/store.ts'
+import { getConversation, getStore, listCards, transcript, viewCounts } from '../conversations/store.ts'
 import { customers } from '../db/schema.ts'
 import { eventsSince, latestEventId } from '../realtime/events.ts'
 import { eventStream } from '../realtime/sse.ts'
@@ -14,6 +14,8 @@ import { ReplyForm } from '../../views/partials/ReplyForm.tsx'
 import { describeIssues, isJson, MessageInput, parseBody, requireStaff, UUID, type Env } from './middleware.ts'
 import { inboxHtml, staffConversationEventHtml, staffName } from './live.tsx'
 import { staffNamesFor } from './names.ts'
+import { parseInboxQuery } from './inbox-query.ts'
+import { filterChoices, priorityTargets } from './choices.ts'
 import { conversationActionRoutes, storeDepartments } from './conversation-actions.tsx'
 
 const page = async (jsx: unknown) => '<!doctype html>' + (await (jsx as Promise<string>))
@@ -25,21 +27,28 @@ export function inboxRoutes(s: Services) {
 
   app.get('/', async (c) => {
     const staff = c.get('staff')
+    const { view, query, filterQuery } = parseInboxQuery(c.req.query())
     const store = await getStore(s.db, staff.storeId)
-    const cards = await listCards(s.db, staff.storeId)
-    return c.html(await page(<InboxPage staff={staff} cards={cards} now={s.now()} timeZone={store.timezone} afterEventId={await latestEventId(s.db, staff.storeId)} />))
+    const q = { ...query, staffId: staff.id }
+    const [cards, counts] = await Promise.all([listCards(s.db, staff.storeId, q), viewCounts(s.db, staff.storeId, q)])
+    return c.html(await page(
+      <InboxPage staff={staff} view={view} query={query} filterQuery={filterQuery} cards={cards} counts={counts}
+        choices={await filterChoices(s, staff.storeId)} targets={priorityTargets(s)} now={s.now()} timeZone={store.timezone}
+        afterEventId={await latestEventId(s.db, staff.storeId)} />,
+    ))
   })
 
   app.get('/events', async (c) => {
-    const { storeId } = c.get('staff')
-    const { timezone } = await getStore(s.db, storeId)
+    const staff = c.get('staff')
+    const { query } = parseInboxQuery(c.req.query())
+    const { timezone } = await getStore(s.db, staff.storeId)
     return eventStream(c, {
       bus: s.bus,
-      after: await latestEventId(s.db, storeId),
-      accept: (e) => e.storeId === storeId && !!e.conversationId,
+      after: await latestEventId(s.db, staff.storeId),
+      accept: (e) => e.storeId === staff.storeId && !!e.conversationId,
       // The list is re-rendered whole, so only the newest missed event needs replaying.
-      replay: async (afterId) => (await eventsSince(s.db, { storeId, afterId, limit: 10_000 })).slice(-1),
-      render: () => inboxHtml(s, storeId, timezone),
+      replay: async (afterId) => (await eventsSince(s.db, { storeId: staff.storeId, afterId, limit: 10_000 })).slice(-1),
+      render: () => inboxHtml(s, staff.storeId, { ...query, staffId: staff.id }, timezone),
     })
   })
 

@@ -2,7 +2,9 @@ import { eq } from 'drizzle-orm'
 import type { Services } from '../deps.ts'
 import { customers, events, staffUsers } from '../db/schema.ts'
 import type { BusEvent } from '../realtime/bus.ts'
-import { getConversation, getMessage, getStore, listCards } from '../conversations/store.ts'
+import { getConversation, getMessage, getStore, listCards, viewCounts, type InboxQuery } from '../conversations/store.ts'
+import { InboxTabs } from '../../views/partials/InboxTabs.tsx'
+import { priorityTargets } from './choices.ts'
 import { ConversationActions } from '../../views/partials/ConversationActions.tsx'
 import { MessageItem } from '../../views/partials/MessageItem.tsx'
 import { InboxList } from '../../views/partials/InboxList.tsx'
@@ -44,7 +46,11 @@ export async function staffConversationEventHtml(s: Services, e: BusEvent, timeZ
   return partial('#conv-header', 'outerHTML', header.toString()) + partial('#conv-actions', 'outerHTML', actions.toString())
 }
 
-export async function inboxHtml(s: Services, storeId: string, timeZone: string): Promise<string> {
-  const cards = await listCards(s.db, storeId)
-  return partial('#inbox-list', 'outerHTML', (await (<InboxList cards={cards} now={s.now()} timeZone={timeZone} />)).toString())
+export async function inboxHtml(s: Services, storeId: string, q: InboxQuery, timeZone: string): Promise<string> {
+  const [cards, counts] = await Promise.all([listCards(s.db, storeId, q), viewCounts(s.db, storeId, q)])
+  const filterQuery = new URLSearchParams(Object.entries({ department: q.department, priority: q.priority, tag: q.tag, q: q.q })
+    .filter((e): e is [string, string] => !!e[1])).toString()
+  const list = await (<InboxList cards={cards} now={s.now()} timeZone={timeZone} targets={priorityTargets(s)} />)
+  const tabs = await (<InboxTabs current={q.view ?? 'needs'} counts={counts} filterQuery={filterQuery} />)
+  return partial('#inbox-list', 'outerHTML', list.toString()) + partial('#inbox-tabs', 'outerHTML', tabs.toString())
 }

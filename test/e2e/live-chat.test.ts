@@ -27,12 +27,12 @@ describe.skipIf(!hasChromium)('live chat in a real browser', () => {
   test('a rider message appears live in the inbox; the staff reply appears live for the rider', async () => {
     const staffCtx = await browser.newContext()
     const staff = await staffCtx.newPage()
-    await staff.goto(`${server.url}/inbox`)
+    await staff.goto(`${server.url}/inbox?view=all`)
     expect(staff.url()).toContain('/login')
     await staff.fill('input[name=email]', 'admin@ridgeline.example')
     await staff.fill('input[name=password]', password)
     await staff.click('button[type=submit]')
-    await staff.waitForURL(/\/inbox$/)
+    await staff.waitForURL(/\/inbox\?view=all$/)
     await staff.waitForTimeout(300) // let the SSE stream connect
 
     const riderCtx = await browser.newContext({ viewport: { width: 390, height: 760 } })

@@ -99,7 +99,7 @@ for (const backend of backends) {
       const staff = ctx.client()
       const login = await staff.login()
       expect(login.status).toBe(303)
-      const inbox = await staff.request('/inbox')
+      const inbox = await staff.request('/inbox?view=all')
       expect(inbox.status).toBe(200)
       const html = await inbox.text()
       expect(html).toContain(`/inbox/${conv}`)

@@ -1,15 +1,34 @@
-import type { ConversationCard } from '../../src/conversations/store.ts'
+import type { ConversationCard, InboxQuery, InboxView } from '../../src/conversations/store.ts'
 import { Layout } from '../Layout.tsx'
 import { InboxList } from '../partials/InboxList.tsx'
+import { InboxTabs } from '../partials/InboxTabs.tsx'
+import { InboxFilters, type FilterChoices } from '../partials/InboxFilters.tsx'
 
-export function InboxPage({ staff, cards, now, timeZone, afterEventId }: {
-  staff: { name: string; role: string }; cards: ConversationCard[]; now: Date; timeZone: string; afterEventId: number
-}) {
+export interface InboxPageProps {
+  staff: { name: string; role: string }
+  view: InboxView
+  query: InboxQuery
+  /** The filters as a query string, kept by tab links and the live stream. */
+  filterQuery: string
+  cards: ConversationCard[]
+  counts: Record<InboxView, number>
+  choices: FilterChoices
+  targets: Record<string, number>
+  now: Date
+  timeZone: string
+  afterEventId: number
+  banner?: unknown
+}
+
+export function InboxPage(p: InboxPageProps) {
+  const stream = `/inbox/events?view=${p.view}${p.filterQuery ? `&${p.filterQuery}` : ''}&after=${p.afterEventId}`
   return (
-    <Layout title="Inbox · Pitwall" staff={staff}>
-      <main class="inbox" hx-sse:connect={`/inbox/events?after=${afterEventId}`} hx-swap="none">
-        <h1>Conversations</h1>
-        <InboxList cards={cards} now={now} timeZone={timeZone} />
+    <Layout title="Inbox · Pitwall" staff={p.staff}>
+      <main class="inbox" hx-sse:connect={stream} hx-swap="none">
+        {p.banner}
+        <InboxTabs current={p.view} counts={p.counts} filterQuery={p.filterQuery} />
+        <InboxFilters view={p.view} q={p.query} choices={p.choices} />
+        <InboxList cards={p.cards} now={p.now} timeZone={p.timeZone} targets={p.targets} />
       </main>
     </Layout>
   )

