@@ -15,7 +15,13 @@ import { sql } from 'drizzle-orm'
 
 export function createApp(s: Services) {
   const app = new Hono()
-  app.use('*', secureHeaders({ referrerPolicy: 'same-origin' }))
+  // Staff pages may never be framed; the rider chat may be, by the sites the dealer allows.
+  const strict = secureHeaders({ referrerPolicy: 'same-origin' })
+  const embeddable = secureHeaders({
+    referrerPolicy: 'same-origin', xFrameOptions: false, crossOriginResourcePolicy: 'cross-origin',
+    contentSecurityPolicy: { frameAncestors: ["'self'", ...s.config.widgetOrigins] },
+  })
+  app.use('*', (c, next) => (/^\/(chat|widget)(\/|$)|^\/static\/widget\.js$/.test(c.req.path) ? embeddable : strict)(c, next))
   // Form posts must come from our own pages; behind a TLS proxy PUBLIC_URL names the origin browsers send.
   app.use('*', csrf(s.config.publicUrl ? { origin: (o, c) => o === s.config.publicUrl || o === new URL(c.req.url).origin } : {}))
 

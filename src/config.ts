@@ -35,6 +35,10 @@ const EnvSchema = v.object({
   CLAUDE_MODEL_SMART: v.optional(v.pipe(v.string(), v.minLength(1)), 'claude-sonnet-5-5'),
   PUBLIC_URL: url('PUBLIC_URL'),
   SESSION_SECRET: v.optional(v.pipe(v.string(), v.minLength(32, 'SESSION_SECRET must be at least 32 characters'))),
+  WIDGET_ALLOWED_ORIGINS: v.optional(v.pipe(
+    v.string(), v.trim(),
+    v.regex(/^(\*|https?:\/\/[^\s,]+(\s*,\s*https?:\/\/[^\s,]+)*)$/, 'WIDGET_ALLOWED_ORIGINS must be * or a comma-separated list of origins such as https://dealer.com'),
+  ), '*'),
   LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error', 'silent'], 'LOG_LEVEL must be one of debug, info, warn, error, silent'), 'info'),
 })
 
@@ -51,6 +55,8 @@ export interface Config {
   claudeModels: { fast: string; smart: string }
   publicUrl?: string
   sessionSecret: string
+  /** Sites allowed to embed the chat widget (CSP frame-ancestors); ['*'] means any. */
+  widgetOrigins: string[]
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
 }
 
@@ -83,6 +89,7 @@ export function loadConfig(env: Env = process.env, opts: { ensureSecret?: boolea
     claudeModels: { fast: e.CLAUDE_MODEL_FAST, smart: e.CLAUDE_MODEL_SMART },
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     sessionSecret: e.SESSION_SECRET ?? (opts.ensureSecret === false ? 'x'.repeat(32) : storedSecret(dataDir)),
+    widgetOrigins: e.WIDGET_ALLOWED_ORIGINS.split(',').map((o) => o.trim().replace(/\/$/, '')),
     logLevel: e.LOG_LEVEL,
   }
 }

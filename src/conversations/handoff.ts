@@ -1,19 +1,21 @@
 import type { Services } from '../deps.ts'
 import type { Decision } from '../escalation/types.ts'
 import { recordEvent } from '../realtime/events.ts'
-import { publishMessage } from './pipeline.ts'
+import { botSays, publishMessage } from './pipeline.ts'
+import { desc, eq } from 'drizzle-orm'
+import { messages } from '../db/schema.ts'
 import { insertMessage, updateConversation, type Conversation, type Message } from './store.ts'
 
 const union = (a: string[], b: string[]) => [...new Set([...a, ...b])]
 
-export const defaultHandoffReply = (department?: string) =>
-  `I'm bringing in our ${department ?? 'team'} — a person will reply here shortly.`
+export const defaultHandoffReply = (department?: string, when?: string | null) =>
+  `I'm bringing in our ${department ? `${department} team` : 'team'} — a person will reply here ${when ?? 'shortly'}.`
 
 /**
  * Applies a triage Decision to the conversation: tags always; a handoff moves it to the waiting queue
  * with department, priority, reason and trace, and leaves a staff-only note naming the rule.
  */
-export async function applyDecision(s: Services, conv: Conversation, trigger: Message, d: Decision): Promise<Conversation> {
+export async function applyDecision(s: Services, conv: Conversation, trigger: Message | null, d: Decision): Promise<Conversation> {
   const tags = union(conv.tags, d.tags)
   if (d.action !== 'handoff' || conv.status !== 'bot' && conv.status !== 'waiting') {
     return tags.length === conv.tags.length ? conv : updateConversation(s.db, conv.id, { tags })
@@ -28,13 +30,25 @@ export async function applyDecision(s: Services, conv: Conversation, trigger: Me
   })
   await recordEvent(s.db, s.bus, {
     storeId: conv.storeId, conversationId: conv.id, kind: 'handoff',
-    data: { department: updated.department, priority: updated.priority, tags, rules: d.rules, messageId: trigger.id },
+    data: { department: updated.department, priority: updated.priority, tags, rules: d.rules, messageId: trigger?.id ?? null },
   })
   if (firstHandoff) {
     await recordEvent(s.db, s.bus, { storeId: conv.storeId, conversationId: conv.id, kind: 'status', data: { from: 'bot', to: 'waiting' } })
     const note = `Handed off to ${updated.department ?? 'staff'} by rule ${d.rules.join(', ') || '(none)'}${updated.priority ? ` at ${updated.priority}` : ''}`
-    const { message, duplicate } = await insertMessage(s.db, { conversationId: conv.id, author: 'system', body: note, clientId: `handoff:${trigger.id}`, internal: true })
+    const { message, duplicate } = await insertMessage(s.db, { conversationId: conv.id, author: 'system', body: note, clientId: `handoff:${trigger?.id ?? Date.now()}`, internal: true })
     if (!duplicate) await publishMessage(s, updated, message)
   }
+  return updated
+}
+
+/** The rider pressed "talk to a person": a handoff to the front desk (the conversation's department if known). */
+export async function requestPerson(s: Services, conv: Conversation, department = 'sales'): Promise<Conversation> {
+  if (conv.status !== 'bot') return conv
+  const [trigger] = await s.db.select().from(messages).where(eq(messages.conversationId, conv.id)).orderBy(desc(messages.createdAt)).limit(1)
+  const updated = await applyDecision(s, conv, trigger ?? null, {
+    action: 'handoff', department: conv.department ?? department, tags: ['human-request'], rules: ['talk-to-a-person-button'],
+    reasons: ['the rider pressed "Talk to a person"'], trace: [],
+  })
+  await botSays(s, updated, defaultHandoffReply(updated.department ?? undefined, s.expectReply?.(updated)), `person:${conv.id}:${updated.waitingSince?.getTime()}`)
   return updated
 }

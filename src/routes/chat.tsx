@@ -3,14 +3,15 @@ import { Hono } from 'hono'
 import * as v from 'valibot'
 import type { Services } from '../deps.ts'
 import { postCustomerMessage } from '../conversations/pipeline.ts'
-import { getStore, latestConversationOf, transcript, visitorMayRead } from '../conversations/store.ts'
+import { conversationForVisitor, getStore, latestConversationOf, transcript, visitorMayRead } from '../conversations/store.ts'
+import { requestPerson } from '../conversations/handoff.ts'
 import { eventsSince, latestEventId } from '../realtime/events.ts'
 import { eventStream } from '../realtime/sse.ts'
 import { ChatPage } from '../../views/pages/ChatPage.tsx'
 import { ChatComposer } from '../../views/partials/ChatComposer.tsx'
 import { describeIssues, isJson, MessageInput, parseBody, UUID, visitor, type Env } from './middleware.ts'
 import { staffNamesFor } from './names.ts'
-import { riderEventHtml } from './live.tsx'
+import { riderEventHtml, riderStatus } from './live.tsx'
 
 /** The rider's side: the chat page, posting messages, and the live stream of their conversation. */
 export function chatRoutes(s: Services) {
@@ -22,10 +23,12 @@ export function chatRoutes(s: Services) {
     const store = await getStore(s.db, storeId)
     const open = await latestConversationOf(s.db, storeId, c.get('visitorId'))
     const conversationId = open && open.status !== 'closed' ? open.id : randomUUID()
-    const messages = open?.id === conversationId ? await transcript(s.db, conversationId, { includeInternal: false }) : []
+    const current = open?.id === conversationId ? open : undefined
+    const messages = current ? await transcript(s.db, conversationId, { includeInternal: false }) : []
     return c.html('<!doctype html>' + (await (
       <ChatPage storeName={store.name} timeZone={store.timezone} conversationId={conversationId} clientId={randomUUID()}
-        messages={messages} staffNames={await staffNamesFor(s, messages)} afterEventId={await latestEventId(s.db, storeId)} />
+        messages={messages} staffNames={await staffNamesFor(s, messages)} afterEventId={await latestEventId(s.db, storeId)}
+        status={await riderStatus(s, conversationId, current)} embed={c.req.query('embed') === '1'} />
     )))
   })
 
@@ -48,6 +51,12 @@ export function chatRoutes(s: Services) {
     if (isJson(c)) return c.json({ message, duplicate }, duplicate ? 200 : 201)
     if (!c.req.header('hx-request')) return c.redirect('/chat', 303) // the form works before htmx loads, too
     return c.html(<ChatComposer conversationId={id} clientId={randomUUID()} />, duplicate ? 200 : 201)
+  })
+
+  app.post('/:id/handoff', async (c) => {
+    const conv = await conversationForVisitor(s.db, storeId, c.get('visitorId'), c.req.param('id'))
+    await requestPerson(s, conv)
+    return c.body(null, 204)
   })
 
   app.get('/:id/messages', async (c) => c.json({ messages: await transcript(s.db, c.req.param('id'), { includeInternal: false }) }))

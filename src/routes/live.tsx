@@ -2,7 +2,8 @@ import { eq } from 'drizzle-orm'
 import type { Services } from '../deps.ts'
 import { customers, events, staffUsers } from '../db/schema.ts'
 import type { BusEvent } from '../realtime/bus.ts'
-import { getConversation, getMessage, getStore, listCards, viewCounts, type InboxQuery } from '../conversations/store.ts'
+import { getConversation, getMessage, getStore, listCards, viewCounts, type Conversation, type InboxQuery } from '../conversations/store.ts'
+import { ChatStatus, type ChatStatusProps } from '../../views/partials/ChatStatus.tsx'
 import { InboxTabs } from '../../views/partials/InboxTabs.tsx'
 import { priorityTargets } from './choices.ts'
 import { ConversationActions } from '../../views/partials/ConversationActions.tsx'
@@ -32,8 +33,20 @@ async function eventData(s: Services, e: BusEvent): Promise<Record<string, unkno
   return row?.data
 }
 
-export function riderEventHtml(s: Services, e: BusEvent, timeZone: string) {
-  return e.kind === 'message' ? messageHtml(s, e, timeZone, 'rider') : Promise.resolve(null)
+/** What the rider's status line shows for a conversation (none yet: the AI). */
+export async function riderStatus(s: Services, conversationId: string, conv?: Conversation): Promise<ChatStatusProps> {
+  if (!conv) return { conversationId, status: 'bot' }
+  return {
+    conversationId, status: conv.status, department: conv.department,
+    agentName: await staffName(s, conv.assigneeId), expectReply: s.expectReply?.(conv) ?? null,
+  }
+}
+
+export async function riderEventHtml(s: Services, e: BusEvent, timeZone: string): Promise<string | null> {
+  if (e.kind === 'message') return messageHtml(s, e, timeZone, 'rider')
+  if (e.kind !== 'status' && e.kind !== 'handoff') return null
+  const conv = await getConversation(s.db, e.storeId, e.conversationId!)
+  return partial('#chat-status', 'outerHTML', (await (<ChatStatus {...await riderStatus(s, conv.id, conv)} />)).toString())
 }
 
 export async function staffConversationEventHtml(s: Services, e: BusEvent, timeZone: string, meId: string): Promise<string | null> {

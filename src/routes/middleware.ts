@@ -34,13 +34,23 @@ export function visitor(s: Services): MiddlewareHandler<Env> {
     let id = await getSignedCookie(c, s.config.sessionSecret, VISITOR_COOKIE)
     if (!id || !/^[0-9a-f-]{36}$/.test(id)) {
       id = randomUUID()
-      await setSignedCookie(c, VISITOR_COOKIE, id, s.config.sessionSecret, {
-        path: '/', httpOnly: true, sameSite: 'Lax', secure: secureCookies(s), maxAge: 60 * 60 * 24 * 180,
-      })
+      await setSignedCookie(c, VISITOR_COOKIE, id, s.config.sessionSecret, { path: '/', httpOnly: true, maxAge: 60 * 60 * 24 * 180, ...visitorCookieScope(c, s) })
     }
     c.set('visitorId', id)
     await next()
   }
+}
+
+/**
+ * Inside the widget's iframe on a dealer's site the cookie is third-party: it needs SameSite=None,
+ * Secure and Partitioned (CHIPS). Browsers accept Secure on https and on localhost; plain http hosts get Lax.
+ */
+function visitorCookieScope(c: Context, s: Services) {
+  const url = new URL(c.req.url)
+  const secureContext = secureCookies(s) || url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
+  return secureContext
+    ? { sameSite: 'None' as const, secure: true, partitioned: true }
+    : { sameSite: 'Lax' as const, secure: false }
 }
 
 export interface FieldIssue { field: string; message: string }

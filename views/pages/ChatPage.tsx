@@ -2,6 +2,7 @@ import type { Message } from '../../src/conversations/store.ts'
 import { Layout } from '../Layout.tsx'
 import { ChatComposer } from '../partials/ChatComposer.tsx'
 import { Transcript } from '../partials/Transcript.tsx'
+import { ChatStatus, type ChatStatusProps } from '../partials/ChatStatus.tsx'
 
 export interface ChatPageProps {
   storeName: string
@@ -11,16 +12,19 @@ export interface ChatPageProps {
   messages: Message[]
   staffNames: Record<string, string>
   afterEventId: number
+  status: ChatStatusProps
+  embed: boolean
 }
 
 export function ChatPage(p: ChatPageProps) {
   return (
-    <Layout title={`Chat with ${p.storeName}`} bodyClass="chat">
+    <Layout title={`Chat with ${p.storeName}`} bodyClass={p.embed ? 'chat embed' : 'chat'}>
       <main class="chat-panel" hx-sse:connect={`/chat/${p.conversationId}/events?after=${p.afterEventId}`} hx-swap="none">
         <header class="chat-head">
           <h1>{p.storeName}</h1>
           <p class="sub">Ask about units, parts, service or financing. A person can take over any time.</p>
         </header>
+        <ChatStatus {...p.status} />
         {p.messages.length === 0 && <p class="hello">Hi! How can we help you ride today?</p>}
         <Transcript messages={p.messages} timeZone={p.timeZone} staffNames={p.staffNames} viewer="rider" />
         <ChatComposer conversationId={p.conversationId} clientId={p.clientId} />
