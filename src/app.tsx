@@ -10,6 +10,7 @@ import { authRoutes } from './routes/auth.tsx'
 import { chatRoutes } from './routes/chat.tsx'
 import { inboxRoutes } from './routes/inbox.tsx'
 import { staticRoutes } from './routes/static.ts'
+import { staffRoutes } from './routes/staff.tsx'
 import { rows } from './db/client.ts'
 import { sql } from 'drizzle-orm'
 
@@ -34,6 +35,7 @@ export function createApp(s: Services) {
   app.route('/chat', chatRoutes(s))
   app.route('/inbox', inboxRoutes(s))
   app.route('/', authRoutes(s))
+  app.route('/', staffRoutes(s))
 
   app.notFound((c) => c.text('Not found', 404))
   app.onError((err, c) => {

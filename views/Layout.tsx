@@ -25,7 +25,11 @@ export function Layout({ title, children, staff, bodyClass }: LayoutProps) {
         {staff && (
           <header class="topbar">
             <a class="brand" href="/inbox">Pitwall</a>
-            <nav><a href="/inbox">Inbox</a></nav>
+            <nav>
+              <a href="/inbox">Inbox</a>
+              {staff.role === 'admin' && <a href="/staff">Staff</a>}
+              <a href="/account">Account</a>
+            </nav>
             <form method="post" action="/logout" class="who">
               <span>{staff.name}</span>
               <button type="submit" class="link">Sign out</button>

@@ -1,4 +1,6 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
+import { rateLimiter } from 'hono-rate-limiter'
+import { getConnInfo } from 'hono/bun'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import * as v from 'valibot'
 import type { Services } from '../deps.ts'
@@ -15,14 +17,27 @@ const LoginInput = v.object({
 /** Only local paths are followed after login, never another site. */
 const safeNext = (next?: string) => (next && /^\/(?!\/)[\w\-/?=&%.]*$/.test(next) ? next : '/inbox')
 
+/** Behind Fly's proxy (PUBLIC_URL set) it names the client; otherwise the socket's address (absent under app.request). */
+function clientAddress(c: Context, behindProxy: boolean): string {
+  const fly = behindProxy ? c.req.header('fly-client-ip') : undefined
+  if (fly) return fly
+  try { return getConnInfo(c).remote.address ?? 'local' } catch { return 'local' }
+}
+
 export function authRoutes(s: Services) {
   const app = new Hono()
-  const html = async (jsx: unknown, status: 200 | 400 | 401 = 200) => new Response('<!doctype html>' + (await (jsx as Promise<string>)), {
+  const html = async (jsx: unknown, status: 200 | 400 | 401 | 429 = 200) => new Response('<!doctype html>' + (await (jsx as Promise<string>)), {
     status, headers: { 'content-type': 'text/html; charset=UTF-8' },
   })
 
   app.get('/login', (c) => html(<LoginPage next={safeNext(c.req.query('next'))} />))
 
+  // Failed sign-ins per client address: 10 per 15 minutes, then 429 until the window passes.
+  app.post('/login', rateLimiter({
+    windowMs: 15 * 60_000, limit: 10, standardHeaders: 'draft-7', skipSuccessfulRequests: true,
+    keyGenerator: (c) => clientAddress(c, !!s.config.publicUrl),
+    handler: (c) => html(<LoginPage error="Too many failed sign-ins. Wait 15 minutes and try again." />, 429),
+  }))
   app.post('/login', async (c) => {
     const parsed = await parseBody(c, LoginInput)
     if (!parsed.ok) return html(<LoginPage error={parsed.issues.map((i) => `${i.field}: ${i.message}`).join('; ')} />, 400)

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { and, eq, gt, lt } from 'drizzle-orm'
+import { and, eq, gt, lt, ne } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { sessions, staffUsers } from '../db/schema.ts'
 
@@ -45,4 +45,21 @@ export async function userForSession(db: Db, token: string, now: Date): Promise<
 
 export async function endSession(db: Db, token: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, hashToken(token)))
+}
+
+export async function listStaff(db: Db, storeId: string): Promise<StaffUser[]> {
+  return db.select().from(staffUsers).where(eq(staffUsers.storeId, storeId)).orderBy(staffUsers.name)
+}
+
+export async function setActive(db: Db, storeId: string, id: string, active: boolean): Promise<void> {
+  await db.update(staffUsers).set({ active }).where(and(eq(staffUsers.id, id), eq(staffUsers.storeId, storeId)))
+  if (!active) await db.delete(sessions).where(eq(sessions.userId, id))
+}
+
+/** Changes a password after checking the current one; every other session of the user ends. */
+export async function changePassword(db: Db, user: StaffUser, current: string, next: string, keepToken: string): Promise<boolean> {
+  if (!(await Bun.password.verify(current, user.passwordHash).catch(() => false))) return false
+  await db.update(staffUsers).set({ passwordHash: await Bun.password.hash(next) }).where(eq(staffUsers.id, user.id))
+  await db.delete(sessions).where(and(eq(sessions.userId, user.id), ne(sessions.id, hashToken(keepToken))))
+  return true
 }
