@@ -22,3 +22,20 @@ function tickWaiting() {
   }
 }
 setInterval(tickWaiting, 15000)
+// Typing signals: at most one every 3 s while the composer is being typed in.
+let lastTyping = 0
+document.addEventListener('input', (e) => {
+  const form = e.target instanceof HTMLTextAreaElement ? e.target.form : null
+  if (!form || !form.classList.contains('composer') || Date.now() - lastTyping < 3000) return
+  lastTyping = Date.now()
+  const url = (form.getAttribute('hx-post') || '').replace(/\/(messages|reply)$/, '/typing')
+  if (url) fetch(url, { method: 'POST', credentials: 'same-origin' }).catch(() => {})
+})
+// A typing indicator fades 4 s after the last signal.
+let typingTimer
+document.addEventListener('htmx:after:swap', () => {
+  const t = document.getElementById('typing')
+  if (!t || !t.textContent) return
+  clearTimeout(typingTimer)
+  typingTimer = setTimeout(() => { const el = document.getElementById('typing'); if (el) el.textContent = '' }, 4000)
+})

@@ -4,6 +4,7 @@ import { openDatabaseFor } from './db/open.ts'
 import { runMigrations } from './db/migrate.ts'
 import { memoryBus, type Bus } from './realtime/bus.ts'
 import { pgBus } from './realtime/pg-bus.ts'
+import { Presence } from './realtime/presence.ts'
 import postgres from 'postgres'
 
 export interface Running extends Services { close(): Promise<void> }
@@ -19,9 +20,11 @@ export async function bootServices(config: Config): Promise<Running> {
       listenSql = postgres(config.directDatabaseUrl!, { max: 2, onnotice: () => {} })
       bus = await pgBus(listenSql)
     }
+    const presence = new Presence(bus)
     return {
-      config, database, db: database.db, bus, now: () => new Date(),
+      config, database, db: database.db, bus, now: () => new Date(), presence,
       async close() {
+        presence.close()
         await bus.close().catch(() => {})
         await listenSql?.end({ timeout: 2 }).catch(() => {})
         await database.close()

@@ -1,6 +1,7 @@
 import type { Config } from './config.ts'
 import type { Database, Db } from './db/client.ts'
 import type { Bus } from './realtime/bus.ts'
+import type { Presence } from './realtime/presence.ts'
 import type { Conversation } from './conversations/store.ts'
 
 /** What routes and services are given; tests build it with PGlite and fakes. */
@@ -11,6 +12,7 @@ export interface Services {
   bus: Bus
   /** Injected so tests can move time (hours, SLA timers) without sleeping. */
   now(): Date
+  presence: Presence
   /** "within 15 minutes" / "when service opens Tue 8:00 AM" for a waiting conversation (from the rules' hours). */
   expectReply?(conv: Conversation): string | null
 }

@@ -1,10 +1,15 @@
 /** What crosses process boundaries: ids only, never HTML (NOTIFY payloads are capped at 8 kB). */
 export interface BusEvent {
+  /** The `events` row id; 0 for ephemeral signals (typing, presence) that are never stored or replayed. */
   id: number
   storeId: string
   conversationId: string | null
   kind: string
+  /** Only on ephemeral signals: small, e.g. { name: 'Dana', role: 'staff' }. */
+  data?: Record<string, string>
 }
+
+export const isEphemeral = (e: BusEvent) => e.id === 0
 
 export type Listener = (e: BusEvent) => void
 

@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import { getBunServer } from 'hono/bun'
 import type { Server } from 'bun'
-import type { Bus, BusEvent } from './bus.ts'
+import { isEphemeral, type Bus, type BusEvent } from './bus.ts'
 
 export interface EventStreamOptions {
   bus: Bus
@@ -15,6 +15,9 @@ export interface EventStreamOptions {
   /** HTML for one event (one or more <hx-partial> blocks), or null to skip it. */
   render(e: BusEvent): Promise<string | null>
   keepAliveMs?: number
+  /** Called every keep-alive tick while the stream is open (presence heartbeats). */
+  onTick?: () => void
+  onClose?: () => void
 }
 
 export const lastEventId = (c: Context, fallback: number): number => {
@@ -41,6 +44,11 @@ export function eventStream(c: Context, o: EventStreamOptions) {
     })
     stream.onAbort(() => { unsubscribe(); wake?.() })
     const send = async (e: BusEvent) => {
+      if (isEphemeral(e)) {
+        const html = await o.render(e)
+        if (html) await stream.writeSSE({ data: html })
+        return
+      }
       if (e.id <= sent) return
       sent = e.id
       const html = await o.render(e)
@@ -49,12 +57,16 @@ export function eventStream(c: Context, o: EventStreamOptions) {
     try {
       await stream.writeSSE({ event: 'ready', data: String(sent) })
       for (const e of await o.replay(sent)) await send(e)
-      const keepAlive = setInterval(() => { void stream.write(': keepalive\n\n').catch(() => {}) }, o.keepAliveMs ?? 6000)
+      o.onTick?.()
+      const keepAlive = setInterval(() => {
+        void stream.write(': keepalive\n\n').catch(() => {})
+        o.onTick?.()
+      }, o.keepAliveMs ?? 6000)
       try {
         while (!stream.aborted && !stream.closed) {
           if (queue.length === 0) await new Promise<void>((r) => { wake = r })
           wake = undefined
-          queue.sort((a, b) => a.id - b.id)
+          queue.sort((a, b) => a.id - b.id) // ephemeral signals (id 0) go first: they are never stale-sensitive
           while (queue.length) await send(queue.shift()!)
         }
       } finally {
@@ -62,6 +74,7 @@ export function eventStream(c: Context, o: EventStreamOptions) {
       }
     } finally {
       unsubscribe()
+      o.onClose?.()
     }
   })
 }

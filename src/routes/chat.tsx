@@ -12,6 +12,7 @@ import { ChatComposer } from '../../views/partials/ChatComposer.tsx'
 import { describeIssues, isJson, MessageInput, parseBody, UUID, visitor, type Env } from './middleware.ts'
 import { staffNamesFor } from './names.ts'
 import { riderEventHtml, riderStatus } from './live.tsx'
+import { typingSignal } from '../realtime/presence.ts'
 
 /** The rider's side: the chat page, posting messages, and the live stream of their conversation. */
 export function chatRoutes(s: Services) {
@@ -56,6 +57,11 @@ export function chatRoutes(s: Services) {
   app.post('/:id/handoff', async (c) => {
     const conv = await conversationForVisitor(s.db, storeId, c.get('visitorId'), c.req.param('id'))
     await requestPerson(s, conv)
+    return c.body(null, 204)
+  })
+
+  app.post('/:id/typing', async (c) => {
+    await s.bus.publish(typingSignal(storeId, c.req.param('id'), 'rider', 'rider'))
     return c.body(null, 204)
   })
 

@@ -14,6 +14,7 @@ import { ReplyForm } from '../../views/partials/ReplyForm.tsx'
 import { describeIssues, isJson, MessageInput, parseBody, requireStaff, UUID, type Env } from './middleware.ts'
 import { inboxHtml, staffConversationEventHtml, staffName } from './live.tsx'
 import { staffNamesFor } from './names.ts'
+import { typingSignal } from '../realtime/presence.ts'
 import { parseInboxQuery } from './inbox-query.ts'
 import { filterChoices, priorityTargets } from './choices.ts'
 import { conversationActionRoutes, storeDepartments } from './conversation-actions.tsx'
@@ -70,7 +71,7 @@ export function inboxRoutes(s: Services) {
       <ConversationPage staff={staff} conversation={conversation} customerName={cust?.name ?? null}
         assigneeName={await staffName(s, conversation.assigneeId)} messages={messages} staffNames={await staffNamesFor(s, messages)}
         timeZone={store.timezone} clientId={randomUUID()} afterEventId={await latestEventId(s.db, staff.storeId)}
-        departments={await storeDepartments(s, staff.storeId)} meId={staff.id} />,
+        departments={await storeDepartments(s, staff.storeId)} meId={staff.id} viewers={s.presence.list(conversation.id)} />,
     ))
   })
 
@@ -87,8 +88,15 @@ export function inboxRoutes(s: Services) {
     return c.html(<ReplyForm conversationId={id} clientId={randomUUID()} />, duplicate ? 200 : 201)
   })
 
+  app.post('/:id/typing', async (c) => {
+    const staff = c.get('staff')
+    const conv = await getConversation(s.db, staff.storeId, c.req.param('id'))
+    await s.bus.publish(typingSignal(staff.storeId, conv.id, staff.name, 'staff'))
+    return c.body(null, 204)
+  })
+
   app.get('/:id/events', async (c) => {
-    const { storeId } = c.get('staff')
+    const { storeId, name } = c.get('staff')
     const conv = await getConversation(s.db, storeId, c.req.param('id'))
     const { timezone } = await getStore(s.db, storeId)
     return eventStream(c, {
@@ -96,7 +104,9 @@ export function inboxRoutes(s: Services) {
       after: await latestEventId(s.db, storeId),
       accept: (e) => e.conversationId === conv.id,
       replay: (afterId) => eventsSince(s.db, { storeId, conversationId: conv.id, afterId }),
-      render: (e) => staffConversationEventHtml(s, e, timezone, c.get('staff').id),
+      render: (e) => staffConversationEventHtml(s, e, timezone, c.get('staff').id, name),
+      onTick: () => void s.presence.beat(storeId, conv.id, name),
+      onClose: () => void s.presence.leave(storeId, conv.id, name),
     })
   })
   return app

@@ -4,6 +4,8 @@ import { customers, events, staffUsers } from '../db/schema.ts'
 import type { BusEvent } from '../realtime/bus.ts'
 import { getConversation, getMessage, getStore, listCards, viewCounts, type Conversation, type InboxQuery } from '../conversations/store.ts'
 import { ChatStatus, type ChatStatusProps } from '../../views/partials/ChatStatus.tsx'
+import { TypingIndicator } from '../../views/partials/TypingIndicator.tsx'
+import { Viewers } from '../../views/partials/Viewers.tsx'
 import { InboxTabs } from '../../views/partials/InboxTabs.tsx'
 import { priorityTargets } from './choices.ts'
 import { ConversationActions } from '../../views/partials/ConversationActions.tsx'
@@ -42,15 +44,23 @@ export async function riderStatus(s: Services, conversationId: string, conv?: Co
   }
 }
 
+const typingHtml = async (who?: string) => partial('#typing', 'outerHTML', (await (<TypingIndicator who={who} />)).toString())
+
 export async function riderEventHtml(s: Services, e: BusEvent, timeZone: string): Promise<string | null> {
   if (e.kind === 'message') return messageHtml(s, e, timeZone, 'rider')
+  if (e.kind === 'typing') return e.data?.side === 'staff' ? typingHtml(e.data.name) : null
+  if (e.kind === 'presence' || e.kind === 'presence-leave') return null
   if (e.kind !== 'status' && e.kind !== 'handoff') return null
   const conv = await getConversation(s.db, e.storeId, e.conversationId!)
   return partial('#chat-status', 'outerHTML', (await (<ChatStatus {...await riderStatus(s, conv.id, conv)} />)).toString())
 }
 
-export async function staffConversationEventHtml(s: Services, e: BusEvent, timeZone: string, meId: string): Promise<string | null> {
+export async function staffConversationEventHtml(s: Services, e: BusEvent, timeZone: string, meId: string, meName: string): Promise<string | null> {
   if (e.kind === 'message') return messageHtml(s, e, timeZone, 'staff')
+  if (e.kind === 'typing') return e.data?.name === meName ? null : typingHtml(e.data?.side === 'rider' ? 'The rider' : e.data?.name)
+  if (e.kind === 'presence' || e.kind === 'presence-leave') {
+    return partial('#viewers', 'outerHTML', (await (<Viewers names={s.presence.list(e.conversationId!)} me={meName} />)).toString())
+  }
   const c = await getConversation(s.db, e.storeId, e.conversationId!)
   const [cust] = await s.db.select({ name: customers.name }).from(customers).where(eq(customers.id, c.customerId))
   const header = await (<ConversationHeader c={c} customerName={cust?.name ?? null} assigneeName={await staffName(s, c.assigneeId)} />)

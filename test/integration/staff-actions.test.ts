@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { conversations, messages } from '../../src/db/schema.ts'
 import { backends } from '../support/db.ts'
-import { demoApp, type Client } from '../support/app.ts'
+import { demoApp, readSse, type Client } from '../support/app.ts'
 
 for (const backend of backends) {
   describe(`staff actions (${backend.name})`, () => {
@@ -78,6 +78,24 @@ for (const backend of backends) {
       const bad = await act(admin, id, 'transfer', { department: 'marketing' })
       expect(bad.status).toBe(400)
       expect(await bad.text()).toContain('department')
+    })
+
+    test('staff see the rider typing, each other typing, and who else is viewing', async () => {
+      const { id, rider } = await newConversation('typing test')
+      const stream = await admin.request(`/inbox/${id}/events`)
+      const reading = readSse(stream, (m) => m.some((x) => x.data.includes('The rider is typing')) && m.some((x) => x.data.includes('Also viewing: Dana Kowalski')) && m.some((x) => x.data.includes('Dana Kowalski is typing')), 8000)
+      await Bun.sleep(100)
+      expect((await rider.request(`/chat/${id}/typing`, { method: 'POST' })).status).toBe(204)
+      const other = await dana.request(`/inbox/${id}/events`)
+      const otherReading = readSse(other, () => false, 500)
+      expect((await dana.request(`/inbox/${id}/typing`, { method: 'POST' })).status).toBe(204)
+      const msgs = await reading
+      await otherReading
+      expect(msgs.some((m) => m.data.includes('The rider is typing'))).toBe(true)
+      expect(msgs.some((m) => m.data.includes('Also viewing: Dana Kowalski'))).toBe(true)
+      expect(msgs.some((m) => m.data.includes('Dana Kowalski is typing'))).toBe(true)
+      // ephemeral signals carry no id, so a reconnect never replays them
+      expect(msgs.filter((m) => m.data.includes('typing')).every((m) => m.id === undefined)).toBe(true)
     })
 
     test('actions need a session and a same-origin form', async () => {

@@ -2,6 +2,7 @@ import { loadConfig, type Config } from '../../src/config.ts'
 import type { Database } from '../../src/db/client.ts'
 import type { Services } from '../../src/deps.ts'
 import { memoryBus, type Bus } from '../../src/realtime/bus.ts'
+import { Presence } from '../../src/realtime/presence.ts'
 import { createApp } from '../../src/app.tsx'
 import { seedDemoStore } from '../../src/staff/demo.ts'
 
@@ -13,7 +14,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
 }
 
 export function testServices(database: Database, opts: { bus?: Bus; now?: () => Date; config?: Config } = {}): Services {
-  return { config: opts.config ?? testConfig(), database, db: database.db, bus: opts.bus ?? memoryBus(), now: opts.now ?? (() => new Date()) }
+  const bus = opts.bus ?? memoryBus()
+  return { config: opts.config ?? testConfig(), database, db: database.db, bus, now: opts.now ?? (() => new Date()), presence: new Presence(bus) }
 }
 
 /** A cookie-keeping client over app.request(), sending a same-origin Origin like a browser would. */

@@ -2,6 +2,7 @@ import type { Message } from '../../src/conversations/store.ts'
 import { Layout } from '../Layout.tsx'
 import { ChatComposer } from '../partials/ChatComposer.tsx'
 import { Transcript } from '../partials/Transcript.tsx'
+import { TypingIndicator } from '../partials/TypingIndicator.tsx'
 import { ChatStatus, type ChatStatusProps } from '../partials/ChatStatus.tsx'
 
 export interface ChatPageProps {
@@ -27,6 +28,7 @@ export function ChatPage(p: ChatPageProps) {
         <ChatStatus {...p.status} />
         {p.messages.length === 0 && <p class="hello">Hi! How can we help you ride today?</p>}
         <Transcript messages={p.messages} timeZone={p.timeZone} staffNames={p.staffNames} viewer="rider" />
+        <TypingIndicator />
         <ChatComposer conversationId={p.conversationId} clientId={p.clientId} />
       </main>
     </Layout>

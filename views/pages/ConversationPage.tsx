@@ -4,6 +4,8 @@ import { ConversationHeader } from '../partials/ConversationHeader.tsx'
 import { ConversationActions } from '../partials/ConversationActions.tsx'
 import { ReplyForm } from '../partials/ReplyForm.tsx'
 import { Transcript } from '../partials/Transcript.tsx'
+import { TypingIndicator } from '../partials/TypingIndicator.tsx'
+import { Viewers } from '../partials/Viewers.tsx'
 
 export interface ConversationPageProps {
   staff: { name: string; role: string }
@@ -17,6 +19,7 @@ export interface ConversationPageProps {
   afterEventId: number
   departments: string[]
   meId: string
+  viewers: string[]
 }
 
 export function ConversationPage(p: ConversationPageProps) {
@@ -27,7 +30,9 @@ export function ConversationPage(p: ConversationPageProps) {
         <p><a href="/inbox">← All conversations</a></p>
         <ConversationHeader c={p.conversation} customerName={p.customerName} assigneeName={p.assigneeName} />
         <ConversationActions c={p.conversation} departments={p.departments} meId={p.meId} />
+        <Viewers names={p.viewers} me={p.staff.name} />
         <Transcript messages={p.messages} timeZone={p.timeZone} staffNames={p.staffNames} viewer="staff" />
+        <TypingIndicator />
         <ReplyForm conversationId={id} clientId={p.clientId} />
       </main>
     </Layout>
