@@ -39,3 +39,11 @@ document.addEventListener('htmx:after:swap', () => {
   clearTimeout(typingTimer)
   typingTimer = setTimeout(() => { const el = document.getElementById('typing'); if (el) el.textContent = '' }, 4000)
 })
+// Canned replies fill the reply box; staff edit before sending.
+document.addEventListener('change', (e) => {
+  const sel = e.target
+  if (!(sel instanceof HTMLSelectElement) || !sel.classList.contains('canned') || !sel.value) return
+  const box = document.getElementById(sel.dataset.target)
+  if (box) { box.value = sel.value; box.focus() }
+  sel.value = ''
+})

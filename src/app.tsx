@@ -5,7 +5,7 @@ import { HTTPException } from 'hono/http-exception'
 import type { Services } from './deps.ts'
 import { Forbidden, NotFound } from './conversations/store.ts'
 import { InvalidTransition } from './conversations/state.ts'
-import { ClaimedByOther } from './conversations/staff.ts'
+import { BadInput, ClaimedByOther } from './conversations/staff.ts'
 import { authRoutes } from './routes/auth.tsx'
 import { chatRoutes } from './routes/chat.tsx'
 import { inboxRoutes } from './routes/inbox.tsx'
@@ -42,6 +42,7 @@ export function createApp(s: Services) {
     if (err instanceof NotFound) return c.text(err.message, 404)
     if (err instanceof Forbidden) return c.text(err.message, 403)
     if (err instanceof InvalidTransition || err instanceof ClaimedByOther) return c.text(err.message, 409)
+    if (err instanceof BadInput) return c.text(err.message, 400)
     if (err instanceof HTTPException) return err.getResponse()
     console.error(err)
     return c.text('Something went wrong on our side. Please try again.', 500)

@@ -15,4 +15,6 @@ export interface Services {
   presence: Presence
   /** "within 15 minutes" / "when service opens Tue 8:00 AM" for a waiting conversation (from the rules' hours). */
   expectReply?(conv: Conversation): string | null
+  /** Whether a department is open now (from the rules' hours); undefined when unknown. */
+  isOpen?(department: string): boolean | undefined
 }

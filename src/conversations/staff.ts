@@ -106,3 +106,17 @@ export async function transfer(
   await staffNote(s, updated, `Transferred to ${target} by ${staff.name}`, `transfer:${staff.id}:${Date.now()}`)
   return updated
 }
+
+/** Staff set tags and priority by hand; a priority must be one the rules define (its rank orders the queue). */
+export async function relabel(
+  s: Services, staff: StaffMember, conversationId: string, input: { tags: string[]; priority: string }, priorities: string[],
+): Promise<Conversation> {
+  const conv = await getConversation(s.db, staff.storeId, conversationId)
+  if (input.priority && priorities.length && !priorities.includes(input.priority)) throw new BadInput(`priority: '${input.priority}' is not a priority in the rules`)
+  const rank = input.priority ? Math.max(0, priorities.indexOf(input.priority)) : 1000
+  const updated = await updateConversation(s.db, conv.id, { tags: input.tags, priority: input.priority || null, priorityRank: input.priority ? rank : 1000 })
+  await recordEvent(s.db, s.bus, { storeId: conv.storeId, conversationId: conv.id, kind: 'labels', data: { tags: input.tags, priority: input.priority || null, staffId: staff.id } })
+  return updated
+}
+
+export class BadInput extends Error {}

@@ -24,7 +24,14 @@ export const stores = pgTable('stores', {
 })
 
 export interface DepartmentHours { name: string; label: string; hours: Record<string, string[]> }
-export interface StoreSettings { departments: DepartmentHours[] }
+export interface StoreSettings {
+  departments: DepartmentHours[]
+  cannedReplies?: { department: string; title: string; body: string }[]
+  /** Outbound webhooks per department (HMAC-signed), for SMS/Slack bridges. */
+  webhooks?: { department: string; url: string; secret: string }[]
+  /** Shown when a rider leaves contact details for an after-hours follow-up. */
+  contactConsent?: string
+}
 
 export const staffUsers = pgTable('staff_users', {
   id: uuid('id').primaryKey().defaultRandom(),

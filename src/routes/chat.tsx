@@ -5,13 +5,16 @@ import type { Services } from '../deps.ts'
 import { postCustomerMessage } from '../conversations/pipeline.ts'
 import { conversationForVisitor, getStore, latestConversationOf, transcript, visitorMayRead } from '../conversations/store.ts'
 import { requestPerson } from '../conversations/handoff.ts'
+import { ContactInput, DEFAULT_CONSENT, saveContact } from '../conversations/contact.ts'
+import { ContactForm } from '../../views/partials/ContactForm.tsx'
 import { eventsSince, latestEventId } from '../realtime/events.ts'
 import { eventStream } from '../realtime/sse.ts'
 import { ChatPage } from '../../views/pages/ChatPage.tsx'
 import { ChatComposer } from '../../views/partials/ChatComposer.tsx'
 import { describeIssues, isJson, MessageInput, parseBody, UUID, visitor, type Env } from './middleware.ts'
 import { staffNamesFor } from './names.ts'
-import { riderEventHtml, riderStatus } from './live.tsx'
+import { contactSlot, riderEventHtml, riderStatus } from './live.tsx'
+import { raw } from 'hono/html'
 import { typingSignal } from '../realtime/presence.ts'
 
 /** The rider's side: the chat page, posting messages, and the live stream of their conversation. */
@@ -29,7 +32,8 @@ export function chatRoutes(s: Services) {
     return c.html('<!doctype html>' + (await (
       <ChatPage storeName={store.name} timeZone={store.timezone} conversationId={conversationId} clientId={randomUUID()}
         messages={messages} staffNames={await staffNamesFor(s, messages)} afterEventId={await latestEventId(s.db, storeId)}
-        status={await riderStatus(s, conversationId, current)} embed={c.req.query('embed') === '1'} />
+        status={await riderStatus(s, conversationId, current)} embed={c.req.query('embed') === '1'}
+        contactForm={raw(await contactSlot(s, current))} />
     )))
   })
 
@@ -58,6 +62,16 @@ export function chatRoutes(s: Services) {
     const conv = await conversationForVisitor(s.db, storeId, c.get('visitorId'), c.req.param('id'))
     await requestPerson(s, conv)
     return c.body(null, 204)
+  })
+
+  app.post('/:id/contact', async (c) => {
+    const id = c.req.param('id')
+    const store = await getStore(s.db, storeId)
+    const consent = store.settings.contactConsent ?? DEFAULT_CONSENT
+    const parsed = await parseBody(c, ContactInput)
+    if (!parsed.ok) return c.html(<ContactForm conversationId={id} consent={consent} error={describeIssues(parsed.issues)} />, 400)
+    await saveContact(s, storeId, c.get('visitorId'), id, parsed.data)
+    return c.html(<ContactForm conversationId={id} consent={consent} saved />)
   })
 
   app.post('/:id/typing', async (c) => {

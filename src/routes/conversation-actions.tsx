@@ -1,10 +1,18 @@
 import { Hono } from 'hono'
 import * as v from 'valibot'
 import type { Services } from '../deps.ts'
-import { claim, simpleAction, transfer } from '../conversations/staff.ts'
+import { claim, relabel, simpleAction, transfer } from '../conversations/staff.ts'
+import { LabelEditor } from '../../views/partials/LabelEditor.tsx'
+import { filterChoices } from './choices.ts'
 import { getStore, type Conversation } from '../conversations/store.ts'
 import { ConversationActions } from '../../views/partials/ConversationActions.tsx'
 import { describeIssues, parseBody, type Env } from './middleware.ts'
+
+const TagList = v.pipe(
+  v.optional(v.string(), ''), v.transform((t) => [...new Set(t.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))]),
+  v.maxLength(20, 'at most 20 tags'), v.check((t) => t.every((x) => /^[a-z0-9][a-z0-9_-]{0,39}$/.test(x)), 'tags are lowercase words joined by - or _'),
+)
+const LabelsInput = v.object({ tags: TagList, priority: v.optional(v.pipe(v.string(), v.trim(), v.regex(/^[a-z0-9_-]{0,40}$/, 'must be a priority id')), '') })
 
 const TransferInput = v.object({ department: v.pipe(v.string('is required'), v.trim(), v.regex(/^[a-z0-9_-]{1,40}$/, 'must be a department id')) })
 
@@ -26,6 +34,14 @@ export function conversationActionRoutes(s: Services) {
     const staff = c.get('staff')
     if (!(await storeDepartments(s, staff.storeId)).includes(parsed.data.department)) return c.text(`department: '${parsed.data.department}' is not a department of this store`, 400)
     return c.html(await bar(staff.id, await transfer(s, staff, c.req.param('id'), { department: parsed.data.department })))
+  })
+  app.post('/:id/labels', async (c) => {
+    const staff = c.get('staff')
+    const parsed = await parseBody(c, LabelsInput)
+    if (!parsed.ok) return c.text(describeIssues(parsed.issues), 400)
+    const { priorities, tags } = await filterChoices(s, staff.storeId)
+    const updated = await relabel(s, staff, c.req.param('id'), parsed.data, priorities)
+    return c.html(<LabelEditor c={updated} priorities={priorities} tags={tags} />)
   })
   return app
 }

@@ -11,12 +11,12 @@ import { eventStream } from '../realtime/sse.ts'
 import { InboxPage } from '../../views/pages/InboxPage.tsx'
 import { ConversationPage } from '../../views/pages/ConversationPage.tsx'
 import { ReplyForm } from '../../views/partials/ReplyForm.tsx'
-import { describeIssues, isJson, MessageInput, parseBody, requireStaff, UUID, type Env } from './middleware.ts'
+import { describeIssues, isJson, parseBody, StaffMessageInput, requireStaff, UUID, type Env } from './middleware.ts'
 import { inboxHtml, staffConversationEventHtml, staffName } from './live.tsx'
 import { staffNamesFor } from './names.ts'
 import { typingSignal } from '../realtime/presence.ts'
 import { parseInboxQuery } from './inbox-query.ts'
-import { filterChoices, priorityTargets } from './choices.ts'
+import { cannedReplies, filterChoices, priorityTargets } from './choices.ts'
 import { conversationActionRoutes, storeDepartments } from './conversation-actions.tsx'
 
 const page = async (jsx: unknown) => '<!doctype html>' + (await (jsx as Promise<string>))
@@ -71,21 +71,25 @@ export function inboxRoutes(s: Services) {
       <ConversationPage staff={staff} conversation={conversation} customerName={cust?.name ?? null}
         assigneeName={await staffName(s, conversation.assigneeId)} messages={messages} staffNames={await staffNamesFor(s, messages)}
         timeZone={store.timezone} clientId={randomUUID()} afterEventId={await latestEventId(s.db, staff.storeId)}
-        departments={await storeDepartments(s, staff.storeId)} meId={staff.id} viewers={s.presence.list(conversation.id)} />,
+        departments={await storeDepartments(s, staff.storeId)} meId={staff.id} viewers={s.presence.list(conversation.id)}
+        canned={await cannedReplies(s, staff.storeId, conversation.department)} choices={await filterChoices(s, staff.storeId)} />,
     ))
   })
 
   app.post('/:id/reply', async (c) => {
     const id = c.req.param('id')
-    const parsed = await parseBody(c, MessageInput)
+    const parsed = await parseBody(c, StaffMessageInput)
+    const canned = await cannedReplies(s, c.get('staff').storeId)
     if (!parsed.ok) {
       if (isJson(c)) return c.json({ error: describeIssues(parsed.issues), issues: parsed.issues }, 400)
-      return c.html(<ReplyForm conversationId={id} clientId={randomUUID()} error={describeIssues(parsed.issues)} />, 400)
+      return c.html(<ReplyForm conversationId={id} clientId={randomUUID()} error={describeIssues(parsed.issues)} canned={canned} />, 400)
     }
-    const { message, duplicate } = await staffReply(s, c.get('staff'), { conversationId: id, body: parsed.data.body, clientId: parsed.data.client_id })
+    const { message, duplicate } = await staffReply(s, c.get('staff'), {
+      conversationId: id, body: parsed.data.body, clientId: parsed.data.client_id, internal: !!parsed.data.internal,
+    })
     if (isJson(c)) return c.json({ message, duplicate }, duplicate ? 200 : 201)
     if (!c.req.header('hx-request')) return c.redirect(`/inbox/${id}`, 303)
-    return c.html(<ReplyForm conversationId={id} clientId={randomUUID()} />, duplicate ? 200 : 201)
+    return c.html(<ReplyForm conversationId={id} clientId={randomUUID()} canned={canned} />, duplicate ? 200 : 201)
   })
 
   app.post('/:id/typing', async (c) => {

@@ -6,6 +6,8 @@ import { getConversation, getMessage, getStore, listCards, viewCounts, type Conv
 import { ChatStatus, type ChatStatusProps } from '../../views/partials/ChatStatus.tsx'
 import { TypingIndicator } from '../../views/partials/TypingIndicator.tsx'
 import { Viewers } from '../../views/partials/Viewers.tsx'
+import { ContactForm } from '../../views/partials/ContactForm.tsx'
+import { DEFAULT_CONSENT } from '../conversations/contact.ts'
 import { InboxTabs } from '../../views/partials/InboxTabs.tsx'
 import { priorityTargets } from './choices.ts'
 import { ConversationActions } from '../../views/partials/ConversationActions.tsx'
@@ -53,6 +55,16 @@ export async function riderEventHtml(s: Services, e: BusEvent, timeZone: string)
   if (e.kind !== 'status' && e.kind !== 'handoff') return null
   const conv = await getConversation(s.db, e.storeId, e.conversationId!)
   return partial('#chat-status', 'outerHTML', (await (<ChatStatus {...await riderStatus(s, conv.id, conv)} />)).toString())
+    + partial('#contact-slot', 'innerHTML', (await contactSlot(s, conv)).toString())
+}
+
+/** The after-hours contact form, offered while the rider waits for a person who is not in yet and we have no way to reach them. */
+export async function contactSlot(s: Services, conv?: Conversation) {
+  if (!conv || conv.status !== 'waiting' || (conv.department && s.isOpen?.(conv.department) !== false)) return ''
+  const [cust] = await s.db.select().from(customers).where(eq(customers.id, conv.customerId))
+  if (cust?.phone || cust?.email) return ''
+  const store = await getStore(s.db, conv.storeId)
+  return (await (<ContactForm conversationId={conv.id} consent={store.settings.contactConsent ?? DEFAULT_CONSENT} />)).toString()
 }
 
 export async function staffConversationEventHtml(s: Services, e: BusEvent, timeZone: string, meId: string, meName: string): Promise<string | null> {

@@ -79,3 +79,4 @@ export const MessageBody = v.pipe(
   v.string('is required'), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(4000, 'must be at most 4000 characters'),
 )
 export const MessageInput = v.object({ client_id: ClientId, body: MessageBody })
+export const StaffMessageInput = v.object({ client_id: ClientId, body: MessageBody, internal: v.optional(v.union([v.literal('1'), v.boolean()])) })

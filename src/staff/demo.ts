@@ -20,6 +20,14 @@ const DEMO_STAFF = [
   { email: 'tom@ridgeline.example', name: 'Tom Brandt', role: 'staff' as const, departments: ['parts'] },
 ]
 
+const CANNED = [
+  { department: 'service', title: 'Stranded rider', body: 'Are you somewhere safe right now? Send me your location and the unit (year/model or VIN) and I\'ll line up help.' },
+  { department: 'service', title: 'Book the bay', body: 'I can get you on the service schedule. What unit is it, how many miles/hours, and which days work for drop-off?' },
+  { department: 'sales', title: 'Hold a unit', body: 'I can hold that unit for you with a refundable deposit. When would you like to come in for a look?' },
+  { department: 'finance', title: 'Credit application', body: 'Our finance team can run options for you. Please use the secure credit application on our website — never send personal details in chat.' },
+  { department: 'parts', title: 'Special order', body: 'I can special-order that. Please send the VIN so we match the right part; most orders arrive in 3–5 business days.' },
+]
+
 export interface SeededStaff { email: string; name: string; role: string; password: string }
 
 /** Creates the demo store and its staff; returns the generated passwords (shown once, stored hashed). */
@@ -28,7 +36,11 @@ export async function seedDemoStore(db: Db, opts: { password?: string } = {}): P
   if (existing) return { created: false, staff: [] }
   await db.insert(stores).values({
     ...DEMO_STORE,
-    settings: { departments: ['sales', 'service', 'parts', 'finance'].map((name) => ({ name, label: name[0].toUpperCase() + name.slice(1), hours: {} })) },
+    settings: {
+      departments: ['sales', 'service', 'parts', 'finance'].map((name) => ({ name, label: name[0].toUpperCase() + name.slice(1), hours: {} })),
+      cannedReplies: CANNED,
+      contactConsent: 'By sharing your phone or email you agree that Ridgeline Powersports may contact you about this request. We never sell your details.',
+    },
   })
   const staff: SeededStaff[] = []
   for (const s of DEMO_STAFF) {

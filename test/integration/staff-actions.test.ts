@@ -98,6 +98,40 @@ for (const backend of backends) {
       expect(msgs.filter((m) => m.data.includes('typing')).every((m) => m.id === undefined)).toBe(true)
     })
 
+    test('internal notes never reach the rider; canned replies are offered; labels can be edited', async () => {
+      const { id, rider } = await newConversation('question about my order')
+      const note = await admin.request(`/inbox/${id}/reply`, { method: 'POST', form: { client_id: randomUUID(), body: 'customer called earlier', internal: '1' }, headers: { 'hx-request': 'true' } })
+      expect(note.status).toBe(201)
+      expect((await row(id)).status).toBe('bot')
+      const seen = await (await rider.request(`/chat/${id}/messages`)).json() as { messages: { body: string }[] }
+      expect(seen.messages.map((m) => m.body)).not.toContain('customer called earlier')
+      const page = await (await admin.request(`/inbox/${id}`)).text()
+      expect(page).toContain('customer called earlier')
+      expect(page).toContain('Stranded rider')
+      const labels = await act(admin, id, 'labels', { tags: 'Parts-Order, warranty,warranty', priority: '' })
+      expect(labels.status).toBe(200)
+      expect((await row(id)).tags).toEqual(['parts-order', 'warranty'])
+      const bad = await act(admin, id, 'labels', { tags: 'no spaces allowed' })
+      expect(bad.status).toBe(400)
+      expect(await bad.text()).toContain('tags')
+    })
+
+    test('a waiting rider can leave contact details; bad details name the field', async () => {
+      const { id, rider } = await newConversation('can someone call me')
+      expect((await rider.request(`/chat/${id}/handoff`, { method: 'POST' })).status).toBe(204)
+      expect((await row(id)).status).toBe('waiting')
+      const none = await rider.request(`/chat/${id}/contact`, { method: 'POST', form: { name: 'Sam', consent: '1' } })
+      expect(none.status).toBe(400)
+      expect(await none.text()).toContain('leave a phone number or an email')
+      const noConsent = await rider.request(`/chat/${id}/contact`, { method: 'POST', form: { phone: '608-555-0199' } })
+      expect(noConsent.status).toBe(400)
+      const ok = await rider.request(`/chat/${id}/contact`, { method: 'POST', form: { name: 'Sam', phone: '608-555-0199', consent: '1' } })
+      expect(ok.status).toBe(200)
+      const page = await (await admin.request(`/inbox/${id}`)).text()
+      expect(page).toContain('Rider left contact details for a follow-up: Sam · 608-555-0199')
+      expect(page).toContain('Sam')
+    })
+
     test('actions need a session and a same-origin form', async () => {
       const { id } = await newConversation()
       const anon = ctx.client()

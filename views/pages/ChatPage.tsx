@@ -15,6 +15,7 @@ export interface ChatPageProps {
   afterEventId: number
   status: ChatStatusProps
   embed: boolean
+  contactForm?: unknown
 }
 
 export function ChatPage(p: ChatPageProps) {
@@ -29,6 +30,7 @@ export function ChatPage(p: ChatPageProps) {
         {p.messages.length === 0 && <p class="hello">Hi! How can we help you ride today?</p>}
         <Transcript messages={p.messages} timeZone={p.timeZone} staffNames={p.staffNames} viewer="rider" />
         <TypingIndicator />
+        <div id="contact-slot">{p.contactForm}</div>
         <ChatComposer conversationId={p.conversationId} clientId={p.clientId} />
       </main>
     </Layout>

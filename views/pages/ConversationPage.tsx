@@ -2,10 +2,12 @@ import type { Conversation, Message } from '../../src/conversations/store.ts'
 import { Layout } from '../Layout.tsx'
 import { ConversationHeader } from '../partials/ConversationHeader.tsx'
 import { ConversationActions } from '../partials/ConversationActions.tsx'
-import { ReplyForm } from '../partials/ReplyForm.tsx'
+import { ReplyForm, type CannedReply } from '../partials/ReplyForm.tsx'
 import { Transcript } from '../partials/Transcript.tsx'
 import { TypingIndicator } from '../partials/TypingIndicator.tsx'
 import { Viewers } from '../partials/Viewers.tsx'
+import { LabelEditor } from '../partials/LabelEditor.tsx'
+import type { FilterChoices } from '../partials/InboxFilters.tsx'
 
 export interface ConversationPageProps {
   staff: { name: string; role: string }
@@ -20,6 +22,8 @@ export interface ConversationPageProps {
   departments: string[]
   meId: string
   viewers: string[]
+  canned: CannedReply[]
+  choices: FilterChoices
 }
 
 export function ConversationPage(p: ConversationPageProps) {
@@ -30,10 +34,11 @@ export function ConversationPage(p: ConversationPageProps) {
         <p><a href="/inbox">← All conversations</a></p>
         <ConversationHeader c={p.conversation} customerName={p.customerName} assigneeName={p.assigneeName} />
         <ConversationActions c={p.conversation} departments={p.departments} meId={p.meId} />
+        <LabelEditor c={p.conversation} priorities={p.choices.priorities} tags={p.choices.tags} />
         <Viewers names={p.viewers} me={p.staff.name} />
         <Transcript messages={p.messages} timeZone={p.timeZone} staffNames={p.staffNames} viewer="staff" />
         <TypingIndicator />
-        <ReplyForm conversationId={id} clientId={p.clientId} />
+        <ReplyForm conversationId={id} clientId={p.clientId} canned={p.canned} />
       </main>
     </Layout>
   )

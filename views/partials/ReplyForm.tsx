@@ -1,13 +1,26 @@
-/** Staff reply box; like the rider's composer it carries a one-time client id. */
-export function ReplyForm({ conversationId, clientId, error, value }: {
-  conversationId: string; clientId: string; error?: string; value?: string
+export interface CannedReply { department: string; title: string; body: string }
+
+/** Staff reply box; like the rider's composer it carries a one-time client id. Notes stay internal. */
+export function ReplyForm({ conversationId, clientId, error, value, canned = [] }: {
+  conversationId: string; clientId: string; error?: string; value?: string; canned?: CannedReply[]
 }) {
   return (
     <form id="reply" class="composer" hx-post={`/inbox/${conversationId}/reply`} method="post" action={`/inbox/${conversationId}/reply`} hx-swap="outerHTML" autocomplete="off">
       <input type="hidden" name="client_id" value={clientId} />
       <label class="sr-only" for="reply-body">Reply</label>
       <textarea id="reply-body" name="body" rows={3} maxlength={4000} placeholder="Reply to the rider…" required>{value ?? ''}</textarea>
-      <button type="submit">Send reply</button>
+      <button type="submit">Send</button>
+      <div class="reply-tools">
+        <label class="check"><input type="checkbox" name="internal" value="1" /> Internal note (the rider won't see it)</label>
+        {canned.length > 0 && (
+          <label>Canned reply{' '}
+            <select class="canned" data-target="reply-body">
+              <option value="">Choose…</option>
+              {canned.map((r) => <option value={r.body}>{r.department}: {r.title}</option>)}
+            </select>
+          </label>
+        )}
+      </div>
       {error && <p class="error" role="alert">{error}</p>}
     </form>
   )
