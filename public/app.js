@@ -47,3 +47,29 @@ document.addEventListener('change', (e) => {
   if (box) { box.value = sel.value; box.focus() }
   sel.value = ''
 })
+// New handoffs in my departments: a short chime and a desktop notification.
+function chime() {
+  try {
+    const ctx = new AudioContext()
+    const o = ctx.createOscillator(); const g = ctx.createGain()
+    o.frequency.value = 880; g.gain.value = 0.08
+    o.connect(g); g.connect(ctx.destination); o.start(); o.stop(ctx.currentTime + 0.25)
+  } catch {}
+}
+let lastNotified = ''
+document.addEventListener('htmx:after:swap', () => {
+  const n = document.querySelector('#notify .notify')
+  if (!n || n.dataset.id === lastNotified) return
+  lastNotified = n.dataset.id
+  chime()
+  if ('Notification' in window && Notification.permission === 'granted') {
+    const note = new Notification(n.dataset.title, { body: n.dataset.body, tag: n.dataset.id })
+    note.onclick = () => { window.focus(); location.href = n.dataset.href }
+  }
+  window.dispatchEvent(new CustomEvent('pitwall:notified', { detail: { title: n.dataset.title } }))
+})
+document.addEventListener('click', (e) => {
+  if (e.target instanceof HTMLElement && e.target.id === 'enable-notifications' && 'Notification' in window) {
+    Notification.requestPermission().then((p) => { e.target.textContent = p === 'granted' ? 'Desktop notifications on' : 'Notifications blocked by the browser' })
+  }
+})

@@ -2,6 +2,7 @@ import type { Config } from './config.ts'
 import type { Database, Db } from './db/client.ts'
 import type { Bus } from './realtime/bus.ts'
 import type { Presence } from './realtime/presence.ts'
+import type { WebhookOptions } from './integrations/webhooks.ts'
 import type { Conversation } from './conversations/store.ts'
 
 /** What routes and services are given; tests build it with PGlite and fakes. */
@@ -17,4 +18,6 @@ export interface Services {
   expectReply?(conv: Conversation): string | null
   /** Whether a department is open now (from the rules' hours); undefined when unknown. */
   isOpen?(department: string): boolean | undefined
+  /** Retry timing for outbound webhooks (tests shorten it). */
+  webhookOptions?: WebhookOptions
 }

@@ -28,6 +28,7 @@ export function Layout({ title, children, staff, bodyClass }: LayoutProps) {
             <nav>
               <a href="/inbox">Inbox</a>
               {staff.role === 'admin' && <a href="/staff">Staff</a>}
+              {staff.role === 'admin' && <a href="/settings">Settings</a>}
               <a href="/account">Account</a>
             </nav>
             <form method="post" action="/logout" class="who">

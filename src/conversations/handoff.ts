@@ -4,7 +4,8 @@ import { recordEvent } from '../realtime/events.ts'
 import { botSays, publishMessage } from './pipeline.ts'
 import { desc, eq } from 'drizzle-orm'
 import { messages } from '../db/schema.ts'
-import { insertMessage, updateConversation, type Conversation, type Message } from './store.ts'
+import { getStore, insertMessage, updateConversation, type Conversation, type Message } from './store.ts'
+import { deliverWebhook } from '../integrations/webhooks.ts'
 
 const union = (a: string[], b: string[]) => [...new Set([...a, ...b])]
 
@@ -32,6 +33,14 @@ export async function applyDecision(s: Services, conv: Conversation, trigger: Me
     storeId: conv.storeId, conversationId: conv.id, kind: 'handoff',
     data: { department: updated.department, priority: updated.priority, tags, rules: d.rules, messageId: trigger?.id ?? null },
   })
+  const store = await getStore(s.db, conv.storeId)
+  for (const hook of store.settings.webhooks ?? []) {
+    if (hook.department !== updated.department) continue
+    void deliverWebhook(s, conv.storeId, conv.id, hook, {
+      event: 'handoff', conversationId: conv.id, department: updated.department, priority: updated.priority, tags, reason,
+      link: `${s.config.publicUrl ?? ''}/inbox/${conv.id}`,
+    }, s.webhookOptions)
+  }
   if (firstHandoff) {
     await recordEvent(s.db, s.bus, { storeId: conv.storeId, conversationId: conv.id, kind: 'status', data: { from: 'bot', to: 'waiting' } })
     const note = `Handed off to ${updated.department ?? 'staff'} by rule ${d.rules.join(', ') || '(none)'}${updated.priority ? ` at ${updated.priority}` : ''}`

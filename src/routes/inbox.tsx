@@ -12,7 +12,7 @@ import { InboxPage } from '../../views/pages/InboxPage.tsx'
 import { ConversationPage } from '../../views/pages/ConversationPage.tsx'
 import { ReplyForm } from '../../views/partials/ReplyForm.tsx'
 import { describeIssues, isJson, parseBody, StaffMessageInput, requireStaff, UUID, type Env } from './middleware.ts'
-import { inboxHtml, staffConversationEventHtml, staffName } from './live.tsx'
+import { inboxHtml, notifyHtml, staffConversationEventHtml, staffName } from './live.tsx'
 import { staffNamesFor } from './names.ts'
 import { typingSignal } from '../realtime/presence.ts'
 import { parseInboxQuery } from './inbox-query.ts'
@@ -49,7 +49,7 @@ export function inboxRoutes(s: Services) {
       accept: (e) => e.storeId === staff.storeId && !!e.conversationId,
       // The list is re-rendered whole, so only the newest missed event needs replaying.
       replay: async (afterId) => (await eventsSince(s.db, { storeId: staff.storeId, afterId, limit: 10_000 })).slice(-1),
-      render: () => inboxHtml(s, staff.storeId, { ...query, staffId: staff.id }, timezone),
+      render: async (e) => (await inboxHtml(s, staff.storeId, { ...query, staffId: staff.id }, timezone)) + (await notifyHtml(s, e, staff)),
     })
   })
 

@@ -89,3 +89,13 @@ export async function inboxHtml(s: Services, storeId: string, q: InboxQuery, tim
   const tabs = await (<InboxTabs current={q.view ?? 'needs'} counts={counts} filterQuery={filterQuery} />)
   return partial('#inbox-list', 'outerHTML', list.toString()) + partial('#inbox-tabs', 'outerHTML', tabs.toString())
 }
+
+/** A new handoff into one of my departments: app.js turns this into a sound and a browser notification. */
+export async function notifyHtml(s: Services, e: BusEvent, me: { departments: string[]; role: string }): Promise<string> {
+  if (e.kind !== 'handoff' || !e.conversationId) return ''
+  const c = await getConversation(s.db, e.storeId, e.conversationId)
+  if (me.role !== 'admin' && (!c.department || !me.departments.includes(c.department))) return ''
+  const title = `New handoff${c.department ? ` to ${c.department}` : ''}${c.priority ? ` (${c.priority})` : ''}`
+  const html = await (<span class="notify" data-title={title} data-body={c.escalationReason ?? ''} data-href={`/inbox/${c.id}`} data-id={String(e.id)}>{title}</span>)
+  return partial('#notify', 'innerHTML', html.toString())
+}

@@ -5,6 +5,9 @@ import type { Services } from '../deps.ts'
 import { changePassword, createStaff, listStaff, setActive } from '../staff/accounts.ts'
 import { StaffPage } from '../../views/pages/StaffPage.tsx'
 import { AccountPage } from '../../views/pages/AccountPage.tsx'
+import { SettingsPage } from '../../views/pages/SettingsPage.tsx'
+import { parseSettingsForm, saveSettings, SettingsError } from '../staff/settings.ts'
+import { getStore } from '../conversations/store.ts'
 import { storeDepartments } from './conversation-actions.tsx'
 import { describeIssues, parseBody, requireStaff, SESSION_COOKIE, UUID, type Env } from './middleware.ts'
 
@@ -58,6 +61,23 @@ export function staffRoutes(s: Services) {
     if (!v.is(UUID, c.req.param('id')) || c.req.param('id') === me.id) return c.text('id: not a staff member you can change', 400)
     await setActive(s.db, me.storeId, c.req.param('id'), c.req.param('action') === 'activate')
     return c.redirect('/staff', 303)
+  })
+
+  app.use('/settings', requireStaff(s))
+  const settingsPage = async (me: Env['Variables']['staff'], status = 200, extra: { error?: string; notice?: string } = {}) =>
+    page(<SettingsPage me={me} settings={(await getStore(s.db, me.storeId)).settings} {...extra} />, status)
+  app.get('/settings', async (c) => (adminOnly(c.get('staff').role) ? settingsPage(c.get('staff')) : c.text('Only admins change settings', 403)))
+  app.post('/settings', async (c) => {
+    const me = c.get('staff')
+    if (!adminOnly(me.role)) return c.text('Only admins change settings', 403)
+    try {
+      const next = parseSettingsForm(await c.req.parseBody({ all: true }) as Record<string, string | string[]>, (await getStore(s.db, me.storeId)).settings)
+      await saveSettings(s.db, me.storeId, next)
+      return settingsPage(me, 200, { notice: 'Settings saved.' })
+    } catch (err) {
+      if (err instanceof SettingsError) return settingsPage(me, 400, { error: err.message })
+      throw err
+    }
   })
 
   app.get('/account', (c) => page(<AccountPage me={c.get('staff')} />))

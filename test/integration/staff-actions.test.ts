@@ -116,6 +116,23 @@ for (const backend of backends) {
       expect(await bad.text()).toContain('tags')
     })
 
+    test('a handoff into my department notifies me on the inbox stream; other departments do not', async () => {
+      const tom = ctx.client(); await tom.login('tom@ridgeline.example') // parts
+      const danaStream = await dana.request('/inbox/events?view=needs') // service
+      const tomStream = await tom.request('/inbox/events?view=needs')
+      const danaReading = readSse(danaStream, (m) => m.some((x) => x.data.includes('class="notify"')), 4000)
+      const tomReading = readSse(tomStream, () => false, 1500)
+      await Bun.sleep(100)
+      const { id } = await newConversation('my sled died')
+      await ctx.services.db.update(conversations).set({ department: 'service' }).where(eq(conversations.id, id))
+      const conv = (await ctx.services.db.select().from(conversations).where(eq(conversations.id, id)))[0]
+      const { requestPerson } = await import('../../src/conversations/handoff.ts')
+      await requestPerson(ctx.services, conv)
+      const danaMsgs = await danaReading
+      expect(danaMsgs.some((m) => m.data.includes('New handoff to service'))).toBe(true)
+      expect((await tomReading).some((m) => m.data.includes('class="notify"'))).toBe(false)
+    })
+
     test('a waiting rider can leave contact details; bad details name the field', async () => {
       const { id, rider } = await newConversation('can someone call me')
       expect((await rider.request(`/chat/${id}/handoff`, { method: 'POST' })).status).toBe(204)

@@ -26,6 +26,8 @@ export function InboxPage(p: InboxPageProps) {
     <Layout title="Inbox · Pitwall" staff={p.staff}>
       <main class="inbox" hx-sse:connect={stream} hx-swap="none">
         {p.banner}
+        <div class="notify-bar"><div id="notify" class="sr-only" aria-live="assertive"></div>
+          <button type="button" class="link" id="enable-notifications">Enable desktop notifications</button></div>
         <InboxTabs current={p.view} counts={p.counts} filterQuery={p.filterQuery} />
         <InboxFilters view={p.view} q={p.query} choices={p.choices} />
         <InboxList cards={p.cards} now={p.now} timeZone={p.timeZone} targets={p.targets} />

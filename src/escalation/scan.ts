@@ -1,0 +1,149 @@
+/** Per-message state for one evaluate() call: tokens, phrase hits, and lazily computed entities and signals. */
+import { detect, type ExtraPatterns } from './detectors.ts'
+import { localTime, type LocalTime } from './hours.ts'
+import type { PhraseIndex } from './phrases.ts'
+import { frustrationLevel, punctuationScore, repeatCount } from './signals.ts'
+import { tokenize, type Token } from './text.ts'
+import type { Entity, EntityKind, FrustrationLevel, SignalName, Span, TriageContext } from './types.ts'
+
+/** Phrase ids of the built-in signal lexicons inside the rules' phrase index. */
+export interface SignalPhrases {
+  human_request: number[]
+  purchase_intent: number[]
+  safety_risk: number[]
+  frustration: { id: number; weight: number }[]
+  repeat: number[]
+}
+
+export interface SignalResult {
+  on: boolean
+  level?: FrustrationLevel
+  /** Repeats counted, or frustration score. */
+  score?: number
+  spans: Span[]
+}
+
+/** A condition's evidence, copied into the Decision trace when its rule fires. */
+export interface MatchRec {
+  condition: string
+  text?: string
+  start?: number
+  end?: number
+  detail?: string
+}
+
+export class Scan {
+  readonly text: string
+  readonly regexText: string
+  readonly truncated: boolean
+  readonly tokens: Token[]
+  /** Tags present so far: detected from the text or added by a rule that fired. */
+  readonly tags = new Map<string, MatchRec | undefined>()
+  private ents = new Map<EntityKind, Entity[]>()
+  private sigs = new Map<SignalName, SignalResult>()
+  private locals = new Map<string, LocalTime>()
+
+  constructor(
+    readonly ctx: TriageContext,
+    readonly phrases: PhraseIndex,
+    readonly signalPhrases: SignalPhrases,
+    readonly extra: ExtraPatterns,
+    scanChars: number,
+    regexChars: number,
+  ) {
+    const raw = typeof ctx.text === 'string' ? ctx.text : String(ctx.text ?? '')
+    this.truncated = raw.length > scanChars
+    this.text = this.truncated ? raw.slice(0, scanChars) : raw
+    this.regexText = this.text.length > regexChars ? this.text.slice(0, regexChars) : this.text
+    this.tokens = tokenize(this.text)
+    phrases.scan(this.tokens)
+  }
+
+  phrase(id: number): Span | undefined {
+    const start = this.phrases.start(id)
+    if (start < 0) return undefined
+    const end = this.phrases.end(id)
+    return { text: this.text.slice(start, end), start, end }
+  }
+
+  entities(kind: EntityKind): Entity[] {
+    let e = this.ents.get(kind)
+    if (!e) {
+      e = detect(kind, this.text, this.extra)
+      this.ents.set(kind, e)
+    }
+    return e
+  }
+
+  local(tz: string): LocalTime {
+    let l = this.locals.get(tz)
+    if (!l) {
+      l = localTime(this.ctx.now, tz)
+      this.locals.set(tz, l)
+    }
+    return l
+  }
+
+  customerMessages(): number {
+    let n = 1
+    for (const m of this.ctx.history ?? []) if (m.author === 'customer') n++
+    return n
+  }
+
+  turn(): number {
+    return this.ctx.turn ?? (this.ctx.history?.length ?? 0) + 1
+  }
+
+  signal(name: SignalName): SignalResult {
+    let s = this.sigs.get(name)
+    if (!s) {
+      s = this.computeSignal(name)
+      this.sigs.set(name, s)
+    }
+    return s
+  }
+
+  private hits(ids: number[]): Span[] {
+    const out: Span[] = []
+    for (const id of ids) {
+      const sp = this.phrase(id)
+      if (sp) out.push(sp)
+    }
+    return out.sort((a, b) => a.start - b.start)
+  }
+
+  private computeSignal(name: SignalName): SignalResult {
+    const sp = this.signalPhrases
+    switch (name) {
+      case 'human_request':
+      case 'purchase_intent':
+      case 'safety_risk': {
+        const spans = this.hits(sp[name])
+        return { on: spans.length > 0, spans }
+      }
+      case 'repeated_question': {
+        const spans = this.hits(sp.repeat)
+        const earlier = (this.ctx.history ?? []).filter((m) => m.author === 'customer').map((m) => m.text)
+        const n = earlier.length > 0 ? repeatCount(this.tokens, earlier) : 0
+        return { on: n > 0 || spans.length > 0, score: Math.max(n, spans.length > 0 ? 1 : 0), spans }
+      }
+      case 'frustration': {
+        let score = 0
+        const spans: Span[] = []
+        for (const { id, weight } of sp.frustration) {
+          const s = this.phrase(id)
+          if (s) {
+            score += weight
+            spans.push(s)
+          }
+        }
+        const p = punctuationScore(this.text)
+        score += p.score
+        spans.push(...p.spans)
+        if (this.signal('repeated_question').on) score += 1
+        const level = frustrationLevel(score)
+        return { on: level !== 'none', level, score, spans: spans.sort((a, b) => a.start - b.start) }
+      }
+    }
+  }
+}

