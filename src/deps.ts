@@ -2,6 +2,7 @@ import type { Config } from './config.ts'
 import type { Database, Db } from './db/client.ts'
 import type { Bus } from './realtime/bus.ts'
 import type { Presence } from './realtime/presence.ts'
+import type { Decision, TriageContext } from './escalation/types.ts'
 import type { WebhookOptions } from './integrations/webhooks.ts'
 import type { Conversation } from './conversations/store.ts'
 
@@ -14,6 +15,8 @@ export interface Services {
   /** Injected so tests can move time (hours, SLA timers) without sleeping. */
   now(): Date
   presence: Presence
+  /** The escalation decision for a rider message (rules, plus the LLM tier where a rule asks). */
+  triage?(ctx: TriageContext): Promise<Decision>
   /** "within 15 minutes" / "when service opens Tue 8:00 AM" for a waiting conversation (from the rules' hours). */
   expectReply?(conv: Conversation): string | null
   /** Whether a department is open now (from the rules' hours); undefined when unknown. */

@@ -3,7 +3,7 @@ import * as v from 'valibot'
 import type { Services } from '../deps.ts'
 import { customers } from '../db/schema.ts'
 import { recordEvent } from '../realtime/events.ts'
-import { publishMessage } from './pipeline.ts'
+import { publishMessage } from './say.ts'
 import { conversationForVisitor, insertMessage } from './store.ts'
 
 export const DEFAULT_CONSENT = 'You agree that the dealership may contact you about this request.'

@@ -1,7 +1,7 @@
 import type { Services } from '../deps.ts'
 import type { Decision } from '../escalation/types.ts'
 import { recordEvent } from '../realtime/events.ts'
-import { botSays, publishMessage } from './pipeline.ts'
+import { botSays, publishMessage } from './say.ts'
 import { desc, eq } from 'drizzle-orm'
 import { messages } from '../db/schema.ts'
 import { getStore, insertMessage, updateConversation, type Conversation, type Message } from './store.ts'

@@ -2,8 +2,14 @@ import type { Services } from '../deps.ts'
 import { redact } from '../agent/redact.ts'
 import { recordEvent } from '../realtime/events.ts'
 import {
-  conversationForVisitor, insertMessage, updateConversation, type Conversation, type Message,
+  conversationForVisitor, insertMessage, transcript, updateConversation, type Conversation, type Message,
 } from './store.ts'
+import { eq } from 'drizzle-orm'
+import { messages } from '../db/schema.ts'
+import type { TriageContext } from '../escalation/types.ts'
+import { applyDecision, defaultHandoffReply } from './handoff.ts'
+import { aiAnswers } from './state.ts'
+import { botSays, publishMessage } from './say.ts'
 
 export interface CustomerMessageInput {
   storeId: string
@@ -31,25 +37,34 @@ export async function postCustomerMessage(s: Services, input: CustomerMessageInp
   await publishMessage(s, current, message)
   if (reopened) await recordEvent(s.db, s.bus, { storeId: conv.storeId, conversationId: conv.id, kind: 'status', data: { from: 'closed', to: 'bot' } })
   if (kinds.length) await botSays(s, current, REDACTION_NOTE, `redaction:${message.id}`, 'system')
-  if (current.status === 'bot') await botSays(s, current, ACK_LINE, `bot:${message.id}`)
+  await respond(s, current, message)
   return { message, duplicate }
 }
 
-/** A message from the assistant (or a system notice) in the rider's conversation. */
-export async function botSays(
-  s: Services, conv: Conversation, body: string, clientId: string, author: 'bot' | 'system' = 'bot', extra: { decision?: unknown; citations?: unknown } = {},
-): Promise<Message> {
-  const { message, duplicate } = await insertMessage(s.db, { conversationId: conv.id, author, body, clientId, ...extra })
-  if (!duplicate) {
-    await updateConversation(s.db, conv.id, { lastMessageAt: message.createdAt })
-    await publishMessage(s, conv, message)
+/** Triage, then: hand off (tell the rider who replies and when), offer a person, or answer. */
+async function respond(s: Services, conv: Conversation, message: Message) {
+  const decision = s.triage ? await s.triage(await triageContext(s, conv, message)) : undefined
+  let current = conv
+  if (decision) {
+    await s.db.update(messages).set({ decision }).where(eq(messages.id, message.id))
+    current = await applyDecision(s, conv, message, decision)
   }
-  return message
+  if (decision?.action === 'handoff' && conv.status === 'bot' && current.status === 'waiting') {
+    const reply = decision.reply ?? defaultHandoffReply(current.department ?? undefined, s.expectReply?.(current))
+    await botSays(s, current, reply, `bot:${message.id}`, 'bot', { decision: { rules: decision.rules } })
+    return
+  }
+  if (!aiAnswers(current.status)) return
+  await botSays(s, current, decision?.reply ?? ACK_LINE, `bot:${message.id}`)
 }
 
-export function publishMessage(s: Services, conv: Conversation, m: Message) {
-  return recordEvent(s.db, s.bus, {
-    storeId: conv.storeId, conversationId: conv.id, kind: 'message',
-    data: { messageId: m.id, author: m.author, internal: m.internal },
-  })
+/** The rider's message with the conversation so far, as the escalation engine reads it. */
+async function triageContext(s: Services, conv: Conversation, message: Message): Promise<TriageContext> {
+  const earlier = (await transcript(s.db, conv.id, { includeInternal: false })).filter((m) => m.id !== message.id)
+  return {
+    text: message.body, now: s.now(),
+    history: earlier.map((m) => ({ author: m.author, text: m.body })),
+    turn: earlier.filter((m) => m.author === 'customer').length + 1,
+  }
 }
+

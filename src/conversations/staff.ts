@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull, or } from 'drizzle-orm'
 import type { Services } from '../deps.ts'
 import { conversations, staffUsers } from '../db/schema.ts'
 import { recordEvent } from '../realtime/events.ts'
-import { publishMessage } from './pipeline.ts'
+import { publishMessage } from './say.ts'
 import { fromStatuses, InvalidTransition, nextStatus, type ConversationAction } from './state.ts'
 import { getConversation, insertMessage, updateConversation, type Conversation, type Message } from './store.ts'
 

@@ -153,7 +153,9 @@ export function evaluate(rules: Rules, ctx: TriageContext, opts: EvaluateOptions
       for (const m of recs) trace.push(toTrace(def.id, m, 'rules'))
     }
     fired.push(def.id)
-    const match = describeMatch(recs[0])
+    const first = describeMatch(recs[0])
+    const second = recs.length > 1 ? describeMatch(recs[1]) : first
+    const match = second !== first ? `${first} + ${second}` : first
     matchOf.set(r, match)
     for (const id of def.tags) addTag(id, { condition: `rule:${def.id}` })
     if (def.handoff && !handoffRule) handoffRule = r

@@ -1,11 +1,12 @@
 /**
  * All keyword phrases of a rules file (tags, rules, built-in signals) in one index, so a message is tokenised
  * and scanned once however many rules there are. Words match inflections through the stemmer; `...` lets up to
- * three words sit in between ("won't ... start" matches "won't even start"); `word*` matches by prefix.
+ * three words sit in between ("won't ... start" matches "won't even start"); `word*` matches by prefix;
+ * `=word` matches that exact word only (`=call me` does not match "called me").
  */
 import { keywordWords, normalizeWord, stem, type Token } from './text.ts'
 
-type Part = { text: string; prefix: boolean } | null // null = gap
+type Part = { text: string; prefix: boolean; exact?: boolean } | null // null = gap
 
 interface Entry { id: number; parts: Part[] }
 
@@ -26,7 +27,7 @@ export class PhraseIndex {
   add(keyword: string): number | string {
     const variants = parseKeyword(keyword)
     if (typeof variants === 'string') return variants
-    const key = variants.map((v) => v.map((p) => (p ? p.text + (p.prefix ? '*' : '') : '...')).join(' ')).join('|')
+    const key = variants.map((v) => v.map((p) => (p ? (p.exact ? '=' : '') + p.text + (p.prefix ? '*' : '') : '...')).join(' ')).join('|')
     const known = this.byKey.get(key)
     if (known !== undefined) return known
     const id = this.phrases.length
@@ -35,9 +36,10 @@ export class PhraseIndex {
     for (const parts of variants) {
       const first = parts[0]!
       const map = first.prefix ? this.prefix : this.exact
-      const list = map.get(first.text) ?? []
+      const indexKey = first.exact ? stem(first.text) : first.text
+      const list = map.get(indexKey) ?? []
       list.push({ id, parts })
-      map.set(first.text, list)
+      map.set(indexKey, list)
       if (first.prefix && !this.prefixLens.includes(first.text.length)) this.prefixLens.push(first.text.length)
     }
     return id
@@ -82,6 +84,7 @@ export class PhraseIndex {
 
   private tryMatch(e: Entry, tokens: Token[], i: number): void {
     if (this.stamp[e.id] === this.gen) return
+    if (e.parts[0]!.exact && tokens[i].word !== e.parts[0]!.text) return
     const last = e.parts.length === 1 ? i : matchFrom(e.parts, 1, tokens, i + 1)
     if (last < 0) return
     this.stamp[e.id] = this.gen
@@ -90,8 +93,8 @@ export class PhraseIndex {
   }
 }
 
-function partMatches(p: { text: string; prefix: boolean }, t: Token): boolean {
-  return p.prefix ? t.word.startsWith(p.text) : t.stem === p.text
+function partMatches(p: { text: string; prefix: boolean; exact?: boolean }, t: Token): boolean {
+  return p.prefix ? t.word.startsWith(p.text) : p.exact ? t.word === p.text : t.stem === p.text
 }
 
 /** Index of the last token of the match, or -1. */
@@ -127,6 +130,15 @@ function parseKeyword(keyword: string): Part[][] | string {
       if (w.length < 3) return `'${keyword}': '${piece}' is too short for a prefix (use at least 3 letters before *)`
       parts.push({ text: w, prefix: true })
       joined.push({ text: w, prefix: true })
+      continue
+    }
+    if (piece.startsWith('=') && piece.length > 1) {
+      const words = keywordWords(piece.slice(1))
+      if (words.length === 0) return `'${keyword}': '=' must be followed by a word, as in =called`
+      for (const w of words) {
+        parts.push({ text: w, prefix: false, exact: true })
+        joined.push({ text: w, prefix: false, exact: true })
+      }
       continue
     }
     const words = keywordWords(piece)

@@ -142,7 +142,8 @@ export class Scan {
         spans.push(...p.spans)
         if (this.signal('repeated_question').on) score += 1
         const level = frustrationLevel(score)
-        return { on: level !== 'none', level, score, spans: spans.sort((a, b) => a.start - b.start) }
+        // Words first, then shouting and punctuation: the words explain the level better.
+        return { on: level !== 'none', level, score, spans }
       }
     }
   }

@@ -14,7 +14,7 @@ export const HUMAN_REQUEST = [
   'speak to a real', 'speak with a real', 'real person', 'real human', 'actual person', 'actual human', 'live person', 'live agent',
   'human being', 'a human', 'representative', 'an agent', 'real agent', 'an operator', 'not a bot', 'not a robot', 'no bots',
   'not talking to a bot', 'stop the bot', 'get me a person', 'get me someone', 'transfer me', 'connect me', 'put me through',
-  'call me', 'give me a call', 'someone call me', 'somebody call me', 'have someone call', 'can someone call', 'have somebody call',
+  '=call me', 'give me a call', 'someone =call me', 'somebody =call me', 'can you =call', 'please =call', 'pls =call', 'have someone =call', 'can someone =call', 'have somebody =call',
   'someone give me a call', 'give me a ring', 'reach out to me', 'contact me', 'text me', 'an employee', 'a salesman', 'a salesperson',
   ...cross(['talk', 'speak', 'chat'], ['manager', 'supervisor', 'tech', 'mechanic', 'salesman', 'sales guy', 'service writer', 'advisor', 'owner']),
   ...cross(['get', 'want', 'need'], ['manager', 'supervisor']),
