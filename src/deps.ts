@@ -3,6 +3,8 @@ import type { Database, Db } from './db/client.ts'
 import type { Bus } from './realtime/bus.ts'
 import type { Presence } from './realtime/presence.ts'
 import type { Decision, TriageContext } from './escalation/types.ts'
+import type { Rules } from './escalation/index.ts'
+import type { RulesStatusView } from '../views/partials/RulesBanner.tsx'
 import type { WebhookOptions } from './integrations/webhooks.ts'
 import type { Conversation } from './conversations/store.ts'
 
@@ -17,6 +19,10 @@ export interface Services {
   presence: Presence
   /** The escalation decision for a rider message (rules, plus the LLM tier where a rule asks). */
   triage?(ctx: TriageContext): Promise<Decision>
+  /** The rules in force (last good version of the rules file). */
+  rules?(): Rules
+  /** The live rules file: version, when loaded, and the error of a rejected edit (admins see it). */
+  rulesStatus?(): RulesStatusView
   /** "within 15 minutes" / "when service opens Tue 8:00 AM" for a waiting conversation (from the rules' hours). */
   expectReply?(conv: Conversation): string | null
   /** Whether a department is open now (from the rules' hours); undefined when unknown. */

@@ -6,12 +6,17 @@ import type { CannedReply } from '../../views/partials/ReplyForm.tsx'
 /** Filter options: departments of the store, priorities and tags of the active rules. */
 export async function filterChoices(s: Services, storeId: string): Promise<FilterChoices> {
   const store = await getStore(s.db, storeId)
-  return { departments: store.settings.departments.map((d) => d.name), priorities: [], tags: [] }
+  const rules = s.rules?.()
+  return {
+    departments: store.settings.departments.map((d) => d.name),
+    priorities: rules?.priorities.map((p) => p.id) ?? [],
+    tags: rules?.tags.map((t) => t.id) ?? [],
+  }
 }
 
 /** First-response targets in minutes by priority id, from the active rules. */
-export function priorityTargets(_s: Services): Record<string, number> {
-  return {}
+export function priorityTargets(s: Services): Record<string, number> {
+  return Object.fromEntries((s.rules?.().priorities ?? []).map((p) => [p.id, p.firstResponseMinutes]))
 }
 
 /** Canned replies of the store, the conversation's department first. */

@@ -11,6 +11,7 @@ import { eventStream } from '../realtime/sse.ts'
 import { InboxPage } from '../../views/pages/InboxPage.tsx'
 import { ConversationPage } from '../../views/pages/ConversationPage.tsx'
 import { ReplyForm } from '../../views/partials/ReplyForm.tsx'
+import { RulesBanner } from '../../views/partials/RulesBanner.tsx'
 import { describeIssues, isJson, parseBody, StaffMessageInput, requireStaff, UUID, type Env } from './middleware.ts'
 import { inboxHtml, notifyHtml, staffConversationEventHtml, staffName } from './live.tsx'
 import { staffNamesFor } from './names.ts'
@@ -35,7 +36,8 @@ export function inboxRoutes(s: Services) {
     return c.html(await page(
       <InboxPage staff={staff} view={view} query={query} filterQuery={filterQuery} cards={cards} counts={counts}
         choices={await filterChoices(s, staff.storeId)} targets={priorityTargets(s)} now={s.now()} timeZone={store.timezone}
-        afterEventId={await latestEventId(s.db, staff.storeId)} />,
+        afterEventId={await latestEventId(s.db, staff.storeId)}
+        banner={staff.role === 'admin' && s.rulesStatus ? <RulesBanner status={s.rulesStatus()} /> : null} />,
     ))
   })
 

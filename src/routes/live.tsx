@@ -6,6 +6,7 @@ import { getConversation, getMessage, getStore, listCards, viewCounts, type Conv
 import { ChatStatus, type ChatStatusProps } from '../../views/partials/ChatStatus.tsx'
 import { TypingIndicator } from '../../views/partials/TypingIndicator.tsx'
 import { Viewers } from '../../views/partials/Viewers.tsx'
+import { TracePanel, type StoredTrace } from '../../views/partials/TracePanel.tsx'
 import { ContactForm } from '../../views/partials/ContactForm.tsx'
 import { DEFAULT_CONSENT } from '../conversations/contact.ts'
 import { InboxTabs } from '../../views/partials/InboxTabs.tsx'
@@ -78,7 +79,9 @@ export async function staffConversationEventHtml(s: Services, e: BusEvent, timeZ
   const header = await (<ConversationHeader c={c} customerName={cust?.name ?? null} assigneeName={await staffName(s, c.assigneeId)} />)
   const departments = (await getStore(s.db, c.storeId)).settings.departments.map((d) => d.name)
   const actions = await (<ConversationActions c={c} departments={departments} meId={meId} />)
+  const trace = await (<TracePanel reason={c.escalationReason} trace={c.escalationTrace as StoredTrace | null} />)
   return partial('#conv-header', 'outerHTML', header.toString()) + partial('#conv-actions', 'outerHTML', actions.toString())
+    + partial('#trace', 'outerHTML', trace.toString())
 }
 
 export async function inboxHtml(s: Services, storeId: string, q: InboxQuery, timeZone: string): Promise<string> {

@@ -67,6 +67,8 @@ export const UnitFields = v.object({
   location: optStr(80),
   mileage: v.optional(count),
   hours: v.optional(count),
+  /** The dealer's own words about this unit (feed comments). */
+  description: optStr(4000),
   dataAsOf: isoDay,
   withdrawnAt: v.optional(isoDay),
 })

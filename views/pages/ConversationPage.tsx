@@ -7,6 +7,7 @@ import { Transcript } from '../partials/Transcript.tsx'
 import { TypingIndicator } from '../partials/TypingIndicator.tsx'
 import { Viewers } from '../partials/Viewers.tsx'
 import { LabelEditor } from '../partials/LabelEditor.tsx'
+import { TracePanel, type StoredTrace } from '../partials/TracePanel.tsx'
 import type { FilterChoices } from '../partials/InboxFilters.tsx'
 
 export interface ConversationPageProps {
@@ -35,6 +36,7 @@ export function ConversationPage(p: ConversationPageProps) {
         <ConversationHeader c={p.conversation} customerName={p.customerName} assigneeName={p.assigneeName} />
         <ConversationActions c={p.conversation} departments={p.departments} meId={p.meId} />
         <LabelEditor c={p.conversation} priorities={p.choices.priorities} tags={p.choices.tags} />
+        <TracePanel reason={p.conversation.escalationReason} trace={p.conversation.escalationTrace as StoredTrace | null} />
         <Viewers names={p.viewers} me={p.staff.name} />
         <Transcript messages={p.messages} timeZone={p.timeZone} staffNames={p.staffNames} viewer="staff" />
         <TypingIndicator />

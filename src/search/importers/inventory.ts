@@ -65,9 +65,10 @@ export function parseStatus(raw: string | undefined): 'in_stock' | 'on_order' | 
 
 const money = (n: number) => `$${n.toLocaleString('en-US', { maximumFractionDigits: 2 })}`
 
-/** The text riders' questions are matched against when the feed has no description. */
-export function unitBody(f: Record<string, unknown>, description?: string): string {
-  if (description) return description
+const STATUS_TEXT: Record<string, string> = { in_stock: 'In stock', on_order: 'On order', on_hold: 'On hold', sold: 'Sold', withdrawn: 'No longer listed' }
+
+/** The text riders' questions are matched against: the feed's facts in words, then the dealer's comments. */
+export function unitBody(f: Record<string, unknown>): string {
   const cat = CATEGORY_LABELS[f.category as UnitCategory]
   const parts = [
     `${f.condition === 'used' ? 'Pre-owned' : 'New'} ${f.year} ${f.make} ${f.model}${f.trim ? ` ${f.trim}` : ''} ${cat}${f.color ? ` in ${f.color}` : ''}.`,
@@ -75,10 +76,10 @@ export function unitBody(f: Record<string, unknown>, description?: string): stri
     typeof f.price === 'number' ? `Price ${money(f.price)}${typeof f.msrp === 'number' && f.msrp > f.price ? ` (MSRP ${money(f.msrp)})` : ''}.` : '',
     typeof f.mileage === 'number' ? `${f.mileage.toLocaleString('en-US')} miles.` : '',
     typeof f.hours === 'number' ? `${f.hours.toLocaleString('en-US')} hours.` : '',
-    f.status === 'on_order' ? 'On order.' : f.status === 'on_hold' ? 'On hold.' : f.status === 'sold' ? 'Sold.' : 'In stock',
-    f.location && f.status !== 'sold' ? `at ${f.location}.` : '',
+    `${STATUS_TEXT[f.status as string] ?? 'In stock'}${f.location && f.status !== 'sold' ? ` at ${f.location}` : ''}.`,
+    typeof f.description === 'string' ? f.description : '',
   ]
-  return parts.filter(Boolean).join(' ').replace(/In stock$/, 'In stock.')
+  return parts.filter(Boolean).join(' ')
 }
 
 export const unitId = (stock: string) => `unit-${normalizeIdentifier(stock)}`
@@ -119,18 +120,21 @@ export function parseInventoryRow(line: number, row: string[], map: HeaderMap<In
   const condition = num('condition', parseCondition(get('condition')), 'new or used')
   const status = num('status', parseStatus(get('status')), 'a known status (in stock, on order, on hold, sold)')
   const dataAsOf = num('dataAsOf', parseDate(get('dataAsOf')), 'a date such as 11/24/2026 or 2026-11-24') ?? asOf
+  // DMS exports put a watercraft's 12-character hull id in the VIN/serial column.
+  const serial = get('vin')?.replace(/[\s-]/g, '').toUpperCase()
+  const isHin = !!serial && serial.length === 12 && !get('hin')
   const fields: Record<string, unknown> = {
-    stockNumber: stock, vin: get('vin'), hin: get('hin'), year, make, model: get('model'),
+    stockNumber: stock, vin: isHin ? undefined : serial, hin: isHin ? serial : get('hin'), year, make, model: get('model'),
     trim: get('trim'), category, condition: condition ?? (get('condition') ? undefined : 'new'), color: get('color'),
     price: num('price', parseMoney(get('price')), 'a price'), msrp: num('msrp', parseMoney(get('msrp')), 'a price'),
     status, location: get('location'), mileage: num('mileage', parseInteger(get('mileage')), 'a whole number'),
-    hours: num('hours', parseInteger(get('hours')), 'a whole number'), dataAsOf,
+    hours: num('hours', parseInteger(get('hours')), 'a whole number'), description: get('description'), dataAsOf,
   }
   for (const k of Object.keys(fields)) if (fields[k] === undefined) delete fields[k]
   const id = stock ? unitId(stock) : undefined
   if (issues.length) return { line, issues, id }
   const title = [fields.year, make, fields.model, fields.trim].filter(Boolean).join(' ')
-  const input = { id: id ?? '', type: 'unit', title, body: unitBody(fields, get('description')), source, effectiveAt: dataAsOf, fields }
+  const input = { id: id ?? '', type: 'unit', title, body: unitBody(fields), source, effectiveAt: dataAsOf, fields }
   const fieldLabel = (path: string) => {
     const key = path.replace(/^fields\./, '').split('.')[0]
     if (key === 'id') return label('stockNumber')
