@@ -73,3 +73,5 @@ document.addEventListener('click', (e) => {
     Notification.requestPermission().then((p) => { e.target.textContent = p === 'granted' ? 'Desktop notifications on' : 'Notifications blocked by the browser' })
   }
 })
+// The server sends a named `ready` event once the live stream is subscribed; mark the element live.
+document.addEventListener('ready', (e) => { if (e.target instanceof HTMLElement) e.target.setAttribute('data-live', '') })

@@ -5,6 +5,7 @@ import { runMigrations } from './db/migrate.ts'
 import { memoryBus, type Bus } from './realtime/bus.ts'
 import { pgBus } from './realtime/pg-bus.ts'
 import { Presence } from './realtime/presence.ts'
+import { watchRules } from './conversations/rules-services.ts'
 import postgres from 'postgres'
 
 export interface Running extends Services { close(): Promise<void> }
@@ -21,9 +22,12 @@ export async function bootServices(config: Config): Promise<Running> {
       bus = await pgBus(listenSql)
     }
     const presence = new Presence(bus)
+    const now = () => new Date()
+    const rules = watchRules(config, now)
     return {
-      config, database, db: database.db, bus, now: () => new Date(), presence,
+      config, database, db: database.db, bus, now, presence, ...rules.parts,
       async close() {
+        rules.source.close()
         presence.close()
         await bus.close().catch(() => {})
         await listenSql?.end({ timeout: 2 }).catch(() => {})

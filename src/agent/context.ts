@@ -1,5 +1,5 @@
 import { detect } from '../escalation/detectors.ts'
-import { findIdentifiers, normalizeIdentifier } from '../search/query.ts'
+import { normalizeIdentifier } from '../search/query.ts'
 import type { Focus, HistoryLine } from './contract.ts'
 import { contentStems } from './text.ts'
 import { subjectStems } from './retrieve.ts'
@@ -57,7 +57,8 @@ function namesOtherIdentifier(text: string, focus: Focus): boolean {
   const ref = normalizeIdentifier(focus.ref)
   const ids = [
     ...detect('stock_number', text).map((e) => e.value), ...detect('part_number', text).map((e) => e.value),
-    ...findIdentifiers(text).filter((i) => i.kind !== 'vin_suffix' && i.kind !== 'fault_code').map((i) => i.value),
+    // Hyphenated codes with digits (N26-0188, 17690-ESH-H70); a year next to a model name is not one.
+    ...(text.match(/(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+-[A-Za-z0-9-]+/g) ?? []),
   ].map(normalizeIdentifier)
   return ids.some((id) => id !== ref && !ref.includes(id) && !id.includes(ref)) || detect('vin', text).length > 0
 }

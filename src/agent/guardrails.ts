@@ -54,7 +54,7 @@ const APPROVAL = new RegExp([
   String.raw`\b(?:everyone|anybody|anyone)\s+(?:gets?|is|will\s+be)\s+(?:pre-?)?approved\b`,
   String.raw`\b(?:credit|score)\b[^.?!]{0,40}\b(?:qualif(?:y|ies)|approved|good\s+enough)\b`,
 ].join('|'), 'i')
-const TRADE = /\btrade(?:-|\s)?ins?\b|\btrad(?:e|ing)\s+(?:it|in|your|my)\b|\bappraise|\bappraisal\b/i
+const TRADE = /\btrad(?:e|es|ing)\b|\btrade-?ins?\b|\bapprais/i
 const VALUE = /\b(?:worth|valued?|values|give\s+you|offer\s+you|pay\s+you|get\s+you|allow(?:ance)?|appraised?\s+(?:at|for)|fetch)\b[^.?!]{0,40}(?:\$\s?\d|\b\d[\d,]*\s?(?:k|grand|dollars)\b)|\$\s?\d[\d,]*[^.?!]{0,30}\bfor\s+(?:your|the|a|that)\s+(?:\w+\s+)?trade/i
 const FIT_CONFIRM = /\b(?:(?:will|does|should|would|is\s+going\s+to)\s+(?:definitely\s+|certainly\s+)?fit|fits|is\s+(?:the\s+)?(?:right|correct)\s+(?:part|one)|is\s+compatible|compatible\s+with\s+your|matches\s+your|confirmed?\s+(?:the\s+)?fitment)\b/i
 const FIT_DENY = /\b(?:won'?t|will\s+not|doesn'?t|does\s+not)\s+fit\b/i

@@ -53,21 +53,38 @@ export function partLine(hit: SearchHit, vehicle?: { year?: number; words: strin
   return parts.join(' ')
 }
 
-/** Blocks of a Markdown body: paragraphs, and list items or table rows on their own, each with its heading. */
-function blocks(body: string): Array<{ heading?: string; text: string }> {
-  const out: Array<{ heading?: string; text: string }> = []
+interface Block { heading?: string; text: string; kind: 'para' | 'item' | 'row' }
+
+const cellsOf = (line: string) => line.replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim())
+
+/** Blocks of a Markdown body: paragraphs, and list items or table rows on their own, each with its section heading. */
+function blocks(body: string): Block[] {
+  const out: Block[] = []
   let heading: string | undefined
+  let header: string[] | undefined
   let para: string[] = []
-  const flush = () => { if (para.length) out.push({ heading, text: para.join(' ') }); para = [] }
-  for (const raw of body.replace(/^---[\s\S]*?---/, '').split('\n')) {
-    const line = raw.trim()
-    if (!line) { flush(); continue }
-    const h = /^#{1,6}\s+(.*)$/.exec(line)
-    if (h) { flush(); heading = h[1]; continue }
-    if (/^\|?\s*:?-{3,}/.test(line)) continue
-    if (/^([-*+]|\d+[.)])\s+/.test(line) || line.startsWith('|')) { flush(); out.push({ heading, text: line }); continue }
+  const flush = () => { if (para.length) out.push({ heading, text: para.join(' '), kind: 'para' }); para = [] }
+  const lines = body.replace(/^---[\s\S]*?---/, '').split('\n').map((l) => l.trim())
+  lines.forEach((line, i) => {
+    if (!line) { flush(); return }
+    // Only section headings (##…) name a passage; the top heading just repeats the title.
+    const h = /^(#{1,6})\s+(.*)$/.exec(line)
+    if (h) { flush(); heading = h[1].length > 1 ? h[2] : undefined; header = undefined; return }
+    if (/^\|?\s*:?-{3,}/.test(line)) return
+    if (line.startsWith('|')) {
+      flush()
+      if (/^\|?\s*:?-{3,}/.test(lines[i + 1] ?? '')) { header = cellsOf(line); return }
+      const cells = cellsOf(line)
+      // A row reads "P0563 — Meaning: System voltage high; Common cause: …" with the header's names.
+      const text = header && header.length === cells.length
+        ? `${cells[0]} — ${cells.slice(1).map((c, j) => `${header![j + 1]}: ${c}`).join('; ')}`
+        : cells.join(' — ')
+      out.push({ heading, text, kind: 'row' })
+      return
+    }
+    if (/^([-*+]|\d+[.)])\s+/.test(line)) { flush(); out.push({ heading, text: line.replace(/^([-*+]|\d+[.)])\s+/, ''), kind: 'item' }); return }
     para.push(line)
-  }
+  })
   flush()
   return out
 }
@@ -87,9 +104,9 @@ export function passage(body: string, q: string, max = 420, identifiers: string[
   })
   const pick = bs[best]
   let text = plain(pick.text)
-  // A one-line hit under a heading reads better with the next line of the same section.
+  // A short paragraph or list item reads better with the next one of the same section; table rows stand alone.
   const next = bs[best + 1]
-  if (text.length < 140 && next && next.heading === pick.heading) text = `${text} ${plain(next.text)}`
+  if (pick.kind !== 'row' && text.length < 140 && next && next.heading === pick.heading && next.kind !== 'row') text = `${text} ${plain(next.text)}`
   const head = pick.heading && !text.toLowerCase().startsWith(pick.heading.toLowerCase()) ? `${plain(pick.heading)}: ` : ''
   return clip(`${head}${text}`, max)
 }

@@ -8,7 +8,7 @@ import { PhraseIndex } from './phrases.ts'
 import { regexProblem } from './regex-safety.ts'
 import type { Scan, MatchRec, SignalPhrases } from './scan.ts'
 import type { RawCondition, RawRulesFile, RawTag } from './schema.ts'
-import { FRUSTRATION, HUMAN_REQUEST, levelRank, PURCHASE_INTENT, REPEAT_PHRASES, SAFETY_RISK } from './signals.ts'
+import { BOT_QUESTION, FRUSTRATION, HUMAN_REQUEST, levelRank, PURCHASE_INTENT, REPEAT_PHRASES, SAFETY_RISK } from './signals.ts'
 import { ENTITY_KINDS, type EntityKind, type FrustrationLevel, type SignalName } from './types.ts'
 
 export type Path = (string | number)[]
@@ -83,7 +83,8 @@ export const PLACEHOLDERS = [
   'department', 'next_open', 'eta', 'response_time', 'priority', 'store', 'store_phone', 'hours', 'match', ...ENTITY_KINDS,
 ] as const
 
-export const DEFAULT_SETTINGS: Settings = { llmBudgetMs: 2500, regexScanChars: 2000, scanChars: 20_000 }
+/** Regexes see the first 1,000 characters: an accepted pattern is at worst quadratic, a few ms there. */
+export const DEFAULT_SETTINGS: Settings = { llmBudgetMs: 2500, regexScanChars: 1000, scanChars: 20_000 }
 
 const asList = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x])
 
@@ -308,7 +309,10 @@ export function compileCondition(ctx: Ctx, raw: RawCondition, path: Path): CondF
       }
       case 'outside_hours': {
         const id = raw.outside_hours!
-        if (!refCheck(ctx, 'department', id, p)) break
+        if (!refCheck(ctx, 'department', id, p)) {
+          tests.push(() => false)
+          break
+        }
         const dept = ctx.departments[id]
         tests.push((s, out) => {
           if (isOpen(dept, s.ctx.now, s.local(dept.timezone))) return false
@@ -473,6 +477,7 @@ export function compileRules(raw: RawRulesFile, report: Report, source?: string)
     safety_risk: addAll(SAFETY_RISK),
     frustration: FRUSTRATION.map(([k, weight]) => ({ id: phrases.add(k) as number, weight })),
     repeat: addAll(REPEAT_PHRASES),
+    botQuestion: addAll(BOT_QUESTION),
   }
 
   const extra: ExtraPatterns = {}
@@ -492,6 +497,7 @@ export function compileRules(raw: RawRulesFile, report: Report, source?: string)
   const crules: CompiledRule[] = []
   const firstIndex = new Map<string, number>()
   raw.rules.forEach((r, i) => {
+    if (!r) return // already reported by the schema check
     const p: Path = ['rules', i]
     if (!/^[A-Za-z0-9][\w.-]*$/.test(r.id)) rep([...p, 'id'], `rule id '${r.id}' may only use letters, digits, '.', '-' and '_'`)
     const prev = firstIndex.get(r.id)

@@ -147,8 +147,8 @@ export function evaluate(rules: Rules, ctx: TriageContext, opts: EvaluateOptions
       trace.push({
         rule: def.id, step: 'llm', source, condition: 'ask_llm', detail: `${answer ? 'yes' : 'no'}${source === 'fallback' ? ' (fallback)' : ''}${given?.reason ? ': ' + given.reason : ''}`,
       })
+      // Tags the LLM suggests stay in d.llm: rule conditions never see them, so rider text cannot steer routing.
       if (!answer) continue
-      for (const id of known) addTag(id, { condition: 'llm', detail: def.id })
     } else {
       for (const m of recs) trace.push(toTrace(def.id, m, 'rules'))
     }

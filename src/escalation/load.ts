@@ -4,9 +4,12 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type
 import { compileRules, didYouMean, type Path, type Rules } from './compile.ts'
 import {
   ACTION_FIELDS, AskLlmSchema, CONDITION_FIELDS, ClosureSchema, DepartmentSchema, FIELD_HINTS, PrioritySchema, RuleSchema,
-  RulesFileSchema, SettingsSchema, StoreSchema, TagSchema, type RawRulesFile,
+  RulesFileSchema, SettingsSchema, StoreSchema, TagSchema, type RawRule, type RawRulesFile,
 } from './schema.ts'
 import { RulesError, type RuleProblem } from './types.ts'
+
+/** The file without its rules (each rule is validated on its own). */
+const TopSchema = v.strictObject({ ...RulesFileSchema.entries, rules: v.array(v.unknown()) })
 
 const MAX_PROBLEMS = 25
 
@@ -28,7 +31,7 @@ export function tryLoadRules(text: string, source?: string): LoadResult {
       return fail()
     }
     const lc = new LineCounter()
-    const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, maxAliasCount: 50 })
+    const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true })
     for (const e of doc.errors.slice(0, MAX_PROBLEMS)) {
       const pos = lc.linePos(e.pos[0])
       problems.push({ message: `YAML: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, line: pos.line, column: pos.col })
@@ -52,17 +55,33 @@ export function tryLoadRules(text: string, source?: string): LoadResult {
       problems.push({ message, line: pos.line, column: pos.column, rule: ruleIdAt(path), path: pathString(path) })
     }
 
-    const parsed = v.safeParse(RulesFileSchema, data, { abortEarly: false })
-    if (!parsed.success) {
-      for (const issue of parsed.issues) {
-        const { path, message, atKey } = describeIssue(issue, data)
-        add(path, message, atKey)
-      }
-      return dedupe(problems, fail)
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+      add([], `the rules file must be a mapping with store, departments, priorities, tags and rules (got ${describe(data)})`)
+      return fail()
     }
-    const rules = compileRules(parsed.output as RawRulesFile, (p, m, o) => add(p, m, o?.atKey), source)
-    if (!rules) return dedupe(problems, fail)
-    return { ok: true, rules }
+    // Rules are checked one by one, so a typo in one rule does not hide the mistakes in the others.
+    const rawRules = (data as { rules?: unknown }).rules
+    const top = v.safeParse(TopSchema, { ...data, rules: Array.isArray(rawRules) ? [] : rawRules }, { abortEarly: false })
+    const report = (issue: v.BaseIssue<unknown>, prefix: Path) => {
+      const { path, message, atKey } = describeIssue(issue, prefix)
+      add(path, message, atKey)
+    }
+    if (!top.success) for (const issue of top.issues) report(issue, [])
+    const rules: (RawRule | undefined)[] = []
+    if (Array.isArray(rawRules)) {
+      rawRules.forEach((r, i) => {
+        const one = v.safeParse(RuleSchema, r, { abortEarly: false })
+        if (one.success) rules.push(one.output)
+        else {
+          rules.push(undefined)
+          for (const issue of one.issues) report(issue, ['rules', i])
+        }
+      })
+    }
+    if (!top.success) return dedupe(problems, fail)
+    const compiled = compileRules({ ...(top.output as RawRulesFile), rules: rules as RawRule[] }, (p, m, o) => add(p, m, o?.atKey), source)
+    if (!compiled || problems.length > 0) return dedupe(problems, fail)
+    return { ok: true, rules: compiled }
   } catch (err) {
     // Pathological input (deep nesting, alias bombs) must still come back as a readable error.
     problems.push({ message: `could not read the rules file: ${(err as Error)?.message ?? String(err)}`, line: 1, column: 1 })
@@ -181,9 +200,30 @@ function describe(x: unknown): string {
   return `${typeof x === 'string' ? `'${s.length > 40 ? s.slice(0, 40) + '…' : s}'` : s}`
 }
 
-function describeIssue(issue: v.BaseIssue<unknown>, data: unknown): { path: Path; message: string; atKey: boolean } {
-  const path: Path = (issue.path ?? []).map((p) => (typeof p.key === 'number' ? p.key : String(p.key)))
-  const lastItem = issue.path?.[issue.path.length - 1]
+/** Value-level problems say more than "wrong type"; base type mismatches from a union's other branch say less. */
+const TYPE_CHECKS = new Set(['string', 'number', 'boolean', 'array', 'object', 'strict_object', 'literal', 'date', 'union'])
+
+/** For a union (one-or-many, number-or-range), the branch problem that best explains the mistake. */
+function narrow(issue: v.BaseIssue<unknown>, path: Path): { issue: v.BaseIssue<unknown>; path: Path } {
+  let cur = issue
+  let p = path
+  while (cur.type === 'union' && cur.issues?.length) {
+    let best: v.BaseIssue<unknown> | undefined
+    let bestScore = 0
+    for (const sub of cur.issues) {
+      const score = (sub.path?.length ?? 0) * 10 + (TYPE_CHECKS.has(sub.type) ? 0 : 1)
+      if (score > bestScore) { best = sub; bestScore = score }
+    }
+    if (!best) break
+    p = [...p, ...(best.path ?? []).map((x) => (typeof x.key === 'number' ? x.key : String(x.key)))]
+    cur = best
+  }
+  return { issue: cur, path: p }
+}
+
+function describeIssue(original: v.BaseIssue<unknown>, prefix: Path): { path: Path; message: string; atKey: boolean } {
+  const { issue, path } = narrow(original, [...prefix, ...(original.path ?? []).map((p) => (typeof p.key === 'number' ? p.key : String(p.key)))])
+  const lastItem = issue === original ? issue.path?.[issue.path.length - 1] : undefined
   const key = path.length ? String(path[path.length - 1]) : ''
   const parent = path.slice(0, -1)
   if (lastItem?.origin === 'key' && (issue.type === 'strict_object' || issue.type === 'object')) {
@@ -210,14 +250,12 @@ function describeIssue(issue: v.BaseIssue<unknown>, data: unknown): { path: Path
   const hint = FIELD_HINTS[field as string]
   const got = describe(issue.input)
   if (issue.type === 'picklist' && typeof issue.input === 'string') {
-    const options = (issue.expected ?? '').split(' | ').map((o) => o.replace(/"/g, ''))
+    const options = (issue.expected ?? '').split(' | ').map((o) => o.replace(/[()"]/g, '').trim())
     return { path, atKey: false, message: `'${issue.input}' is not valid for ${field}${didYouMean(issue.input, options)}; expected ${hint ?? issue.expected}` }
   }
   if (issue.type === 'min_length') {
     return { path, atKey: false, message: `'${field}' must not be empty${hint ? ` (expected ${hint})` : ''}` }
   }
-  if (path.length === 0) return { path, atKey: false, message: `the rules file must be a mapping with store, departments, priorities, tags and rules (got ${got})` }
   if (issue.type === 'regex' && field === 'id') return { path, atKey: false, message: `${got} is not a valid id (use lowercase letters, digits, - and _)` }
-  void data
   return { path, atKey: false, message: `'${field}' must be ${hint ?? issue.expected ?? 'valid'} (got ${got})` }
 }

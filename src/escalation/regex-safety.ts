@@ -260,17 +260,66 @@ function firstChars(seq: Node[]): { set: CharSet; empty: boolean } {
   return { set: s, empty: true }
 }
 
-function hasRepeat(n: Node, open: boolean): boolean {
+/** A repeat whose count is open or varies by 3 or more: the matcher may try many lengths. */
+const flexibleQuant = (n: Node) => n.kind === 'quant' && (n.max > OPEN || n.max - n.min >= 3)
+
+function some(n: Node, test: (q: Extract<Node, { kind: 'quant' }>) => boolean): boolean {
   switch (n.kind) {
-    case 'quant': return (open ? n.max > OPEN : n.max > 1) || hasRepeat(n.body, open)
-    case 'group': return n.alts.some((a) => a.some((x) => hasRepeat(x, open)))
+    case 'quant': return test(n) || some(n.body, test)
+    case 'group': return n.alts.some((a) => a.some((x) => some(x, test)))
     default: return false
   }
 }
 
-const isOpen = (n: Node) => (n.kind === 'quant' && n.max > OPEN) || (n.kind === 'group' && hasRepeat(n, true))
+const hasRepeat = (n: Node) => some(n, (q) => q.max > 1)
+/** Contains a flexible repeat anywhere inside (an optional group around `\\w+` counts). */
+const isOpen = (n: Node) => some(n, flexibleQuant)
+
+/** Fixed number of characters every match has, or undefined when it varies. */
+function width(n: Node): number | undefined {
+  switch (n.kind) {
+    case 'set': return 1
+    case 'assert': return 0
+    case 'backref': return undefined
+    case 'quant': {
+      const w = width(n.body)
+      return w !== undefined && (n.min === n.max || w === 0) ? w * n.min : undefined
+    }
+    case 'group': {
+      if (n.look) return 0
+      const ws = n.alts.map((a) => a.reduce<number | undefined>((t, x) => (t === undefined ? undefined : (w => (w === undefined ? undefined : t + w))(width(x))), 0))
+      return ws.every((w) => w !== undefined && w === ws[0]) ? ws[0] : undefined
+    }
+  }
+}
+
+/** Characters that can be matched after the first position of a match (conservative). */
+function restChars(n: Node): CharSet {
+  switch (n.kind) {
+    case 'quant': return n.max > 1 ? new CharSet().add(chars(n.body)).add(restChars(n.body)) : restChars(n.body)
+    case 'group': {
+      const s = new CharSet()
+      if (n.look) return s
+      for (const seq of n.alts) {
+        let started = false
+        for (const x of seq) {
+          if (started) s.add(chars(x))
+          else {
+            s.add(restChars(x))
+            if (nullable(x)) s.add(chars(x))
+            else started = true
+          }
+        }
+      }
+      return s
+    }
+    default: return new CharSet()
+  }
+}
 
 class Unsafe extends Error {}
+
+const SPLIT_ADVICE = 'split it into two regex conditions under `all:` instead'
 
 function check(n: Node): void {
   if (n.kind === 'backref') throw new Unsafe('back-references like \\1 are not allowed (they can make matching very slow)')
@@ -280,10 +329,14 @@ function check(n: Node): void {
   }
   if (n.kind !== 'quant') return
   check(n.body)
-  if (n.max > 1 && (n.max > OPEN ? hasRepeat(n.body, false) : hasRepeat(n.body, true))) {
+  if (n.max > 1 && nullable(n.body)) {
+    throw new Unsafe('a repeat of something that can match nothing, like (a?)+ or (\\s*)*, can hang the matcher')
+  }
+  if ((flexibleQuant(n) && hasRepeat(n.body)) || (n.max > 1 && isOpen(n.body))) {
     throw new Unsafe('a repeat inside a repeat, like (a+)+ or (\\w+\\s?)*, can hang the matcher; repeat a simple character class instead')
   }
-  if (n.max > 10 && n.body.kind === 'group' && !n.body.look && n.body.alts.length > 1) {
+  if (!flexibleQuant(n) && n.max <= 10) return
+  if (n.body.kind === 'group' && !n.body.look && n.body.alts.length > 1) {
     const firsts = n.body.alts.map(firstChars)
     if (firsts.some((f) => f.empty)) throw new Unsafe('an alternative that can match nothing inside a repeat, like (a|)*, can hang the matcher')
     for (let i = 0; i < firsts.length; i++) {
@@ -294,10 +347,13 @@ function check(n: Node): void {
       }
     }
   }
+  if (width(n.body) === undefined && firstChars([n.body]).set.intersects(restChars(n.body))) {
+    throw new Unsafe('a repeated group that can be split in more than one way, like ([ab]b?)+, can hang the matcher')
+  }
 }
 
 /**
- * Open repeats that can match the same text multiply the work. Two of them are tolerated when a required
+ * Flexible repeats that can match the same text multiply the work. Two of them are tolerated when a required
  * character they cannot match (or `^`) comes first, because then the match can only start in few places.
  */
 function checkSeq(seq: Node[]): void {
@@ -311,7 +367,7 @@ function checkSeq(seq: Node[]): void {
       let chained = false
       if (clash.length > 0) {
         if (clash.length > 1 || !clash[0].anchored || clash[0].chained) {
-          throw new Unsafe('two open-ended repeats can match the same text (like .*a.*b or \\w*\\w*); bound one of them, e.g. .{0,40}')
+          throw new Unsafe(`two open-ended repeats can match the same text (like .*a.*b or \\w*\\w*); ${SPLIT_ADVICE}`)
         }
         clash[0].chained = chained = true
       }

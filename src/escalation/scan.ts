@@ -13,6 +13,8 @@ export interface SignalPhrases {
   safety_risk: number[]
   frustration: { id: number; weight: number }[]
   repeat: number[]
+  /** "am I talking to a real person?" — suppresses human_request phrases right inside it. */
+  botQuestion: number[]
 }
 
 export interface SignalResult {
@@ -112,10 +114,21 @@ export class Scan {
     return out.sort((a, b) => a.start - b.start)
   }
 
+  /** Character offset of the end of the `n`-th token after the token ending at `end`. */
+  private endAfter(end: number, n: number): number {
+    const i = this.tokens.findIndex((t) => t.end === end)
+    if (i < 0) return end
+    return this.tokens[Math.min(i + n, this.tokens.length - 1)].end
+  }
+
   private computeSignal(name: SignalName): SignalResult {
     const sp = this.signalPhrases
     switch (name) {
-      case 'human_request':
+      case 'human_request': {
+        const questions = this.hits(sp.botQuestion)
+        const spans = this.hits(sp.human_request).filter((h) => !questions.some((q) => h.start >= q.start && h.start <= this.endAfter(q.end, 3)))
+        return { on: spans.length > 0, spans }
+      }
       case 'purchase_intent':
       case 'safety_risk': {
         const spans = this.hits(sp[name])

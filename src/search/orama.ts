@@ -1,4 +1,5 @@
 import { count, create, insertMultiple, removeMultiple, search, type AnyOrama } from '@orama/orama'
+import { tokenizer as oramaTokenizer } from '@orama/orama/components'
 import {
   clampLimit, clampRatio, typeList, type FacetField, type Filters, type IndexedDocument, type SearchHealth,
   type SearchHit, type SearchIndex, type SearchRequest, type SearchResponse,
@@ -6,6 +7,7 @@ import {
 import { STOP_WORDS, expandSynonyms } from './query.ts'
 import { NEVER, makeSnippet, toHit, toRecord, type SearchRecord } from './record.ts'
 import { Vocabulary } from './typo.ts'
+import { normalize } from './embedder.ts'
 
 /**
  * The embedded engine: Orama 3 in process, rebuilt from Postgres at start-up (no persistence of its own).
@@ -42,6 +44,8 @@ export class OramaSearchIndex implements SearchIndex {
   private db: AnyOrama
   private vocab: Vocabulary
   private records = new Map<string, Rec>()
+  /** Normalized copies, to score keyword candidates that fell outside the vector side's top list. */
+  private vectors = new Map<string, Float32Array>()
   private readonly minSimilarity: number
   private readonly candidates: number
 
@@ -52,11 +56,13 @@ export class OramaSearchIndex implements SearchIndex {
   }
 
   private fresh() {
-    const db = create({
-      schema: schema(this.opts.dims),
-      components: { tokenizer: { stemming: true, stopWords: STOP_WORDS, stemmerSkipProperties: ['identText'] } },
-    }) as AnyOrama
-    const vocab = new Vocabulary((w) => db.tokenizer.tokenize(w, 'english', 'body', false)[0])
+    const tokenizer = oramaTokenizer.createTokenizer({ language: 'english', stemming: true, stopWords: STOP_WORDS, stemmerSkipProperties: ['identText'] })
+    const tokenize = tokenizer.tokenize
+    // Orama matches every query word as a prefix: "570" finds part 5709-091 and "running" finds "runners".
+    // An end mark on every token, at index and query time, makes only whole words (after stemming) match.
+    tokenizer.tokenize = (raw, language, prop, withCache) => tokenize(raw, language, prop, withCache).map((t) => `${t}#`)
+    const db = create({ schema: schema(this.opts.dims), components: { tokenizer } }) as AnyOrama
+    const vocab = new Vocabulary((w) => db.tokenizer.tokenize(w, 'english', 'body', false)[0]?.slice(0, -1))
     return { db, vocab }
   }
 
@@ -81,6 +87,7 @@ export class OramaSearchIndex implements SearchIndex {
     insertMultiple(this.db, recs as never, 1000)
     for (const r of recs) {
       // Orama copies vectors into its own Float32Array index; drop the boxed copy kept in the document store.
+      if (r.embedding) this.vectors.set(r.id, normalize(r.embedding))
       r.embedding = null
       this.records.set(r.id, r)
       this.vocab.add(`${r.title} ${r.keywords} ${r.body}`)
@@ -94,13 +101,15 @@ export class OramaSearchIndex implements SearchIndex {
       const r = this.records.get(id)
       if (r) this.vocab.remove(`${r.title} ${r.keywords} ${r.body}`)
       this.records.delete(id)
+      this.vectors.delete(id)
     }
   }
 
   async rebuild(batches: AsyncIterable<IndexedDocument[]> | Iterable<IndexedDocument[]>): Promise<void> {
-    const previous = { db: this.db, vocab: this.vocab, records: this.records }
+    const previous = { db: this.db, vocab: this.vocab, records: this.records, vectors: this.vectors }
     ;({ db: this.db, vocab: this.vocab } = this.fresh())
     this.records = new Map()
+    this.vectors = new Map()
     try {
       for await (const batch of batches) this.insert(batch)
     } catch (err) {
@@ -127,20 +136,33 @@ export class OramaSearchIndex implements SearchIndex {
     let facetCounts: SearchResponse['facets']
     const kw = new Map<string, number>()
     if (wantKeyword) {
-      const term = expandSynonyms(this.vocab.correct(q).text)
-      const r = await search(this.db, {
-        term, properties: TEXT_PROPS, boost: BOOST, threshold: 1, limit: k, ...(where ? { where } : {}), ...(facets ? { facets } : {}),
-      } as never)
+      const corrected = this.vocab.correct(q).text
+      const expanded = expandSynonyms(corrected)
+      const base = { properties: TEXT_PROPS, boost: BOOST, threshold: 1, limit: k * 2, ...(where ? { where } : {}) }
+      const synonyms = expanded !== corrected
+      const r = await search(this.db, { ...base, term: corrected, ...(facets && !synonyms ? { facets } : {}) } as never)
       for (const h of r.hits) kw.set(h.id, h.score)
       facetCounts = facetsOf(r.facets)
+      if (synonyms) {
+        // Synonyms widen the match but count less than the rider's own words.
+        const r2 = await search(this.db, { ...base, term: expanded, ...(facets ? { facets } : {}) } as never)
+        for (const h of r2.hits) kw.set(h.id, Math.max(kw.get(h.id) ?? 0, SYNONYM_WEIGHT * h.score))
+        facetCounts = facetsOf(r2.facets)
+      }
     }
     const vec = new Map<string, number>()
     if (wantVector) {
+      const qv = normalize(req.vector!)
       const r = await search(this.db, {
-        mode: 'vector', vector: { value: Array.from(req.vector!), property: 'embedding' },
+        mode: 'vector', vector: { value: Array.from(qv), property: 'embedding' },
         similarity: this.minSimilarity, limit: k, ...(where ? { where } : {}),
       } as never)
       for (const h of r.hits) vec.set(h.id, h.score)
+      // A keyword candidate outside the vector top list still gets its real similarity, not zero.
+      for (const id of kw.keys()) {
+        const v = vec.has(id) ? undefined : this.vectors.get(id)
+        if (v) vec.set(id, Math.max(0, dot(qv, v)))
+      }
     }
     if (!q && !wantVector) {
       // Filter-only browse (and exact identifier lookup): every match scores the same.
@@ -190,6 +212,12 @@ export class OramaSearchIndex implements SearchIndex {
 }
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6
+const SYNONYM_WEIGHT = 0.8
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i]
+  return s
+}
 
 /** Convex combination of max-normalized keyword and vector scores. */
 export function fuse(kw: Map<string, number>, vec: Map<string, number>, wKw: number, wVec: number): Array<[string, number]> {

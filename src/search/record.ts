@@ -80,7 +80,9 @@ export function toRecord(doc: IndexedDocument): SearchRecord {
         for (let y = r.yearFrom; y <= r.yearTo && y - r.yearFrom < 40; y++) keys.add(fitmentKey(r.make, r.model, y))
       }
       rec.fitment = [...keys]
-      words.push(s(f.brand), s(f.description), s(f.category), fitmentText(rows))
+      // Every model year spelled out, so "2021" matches a part listed as fitting 2019-2024.
+      const years = new Set(rows.flatMap((r) => Array.from({ length: Math.min(40, r.yearTo - r.yearFrom + 1) }, (_, i) => r.yearFrom + i)))
+      words.push(s(f.brand), s(f.description), s(f.category), fitmentText(rows), [...years].join(' '))
       ids = [s(f.partNumber), s(f.supersededBy)]
       break
     }
@@ -118,21 +120,24 @@ export function toRecord(doc: IndexedDocument): SearchRecord {
   return rec
 }
 
-/** Short text for the sentence encoder: USE-lite averages over tokens, so long bodies dilute the meaning. */
+const words = (s: string, n: number) => s.replace(/[#*_>`|]+/g, ' ').replace(/\s+/g, ' ').trim().split(' ').slice(0, n).join(' ')
+
+/**
+ * Short text for the sentence encoder. USE-lite costs about 0.5 ms per token and averages over tokens, so
+ * catalogue rows (the bulk: units, parts) get a dozen words; the few knowledge documents get their opening.
+ */
 export function embeddingText(doc: Pick<IndexedDocument, 'type' | 'title' | 'body' | 'fields'>): string {
   const f = doc.fields
-  const head = (() => {
-    switch (doc.type) {
-      case 'unit': return `${CATEGORY_LABELS[f.category as UnitCategory] ?? ''} ${f.condition ?? ''}`
-      case 'part': return `part for ${fitmentText(fitmentRows(f.fitment).slice(0, 3))}`
-      case 'recall': return 'safety recall'
-      case 'bulletin': return 'service bulletin'
-      case 'guide': return String(f.kind ?? 'guide').replace('_', ' ')
-      default: return doc.type.replace('_', ' ')
+  switch (doc.type) {
+    case 'unit':
+      return `${f.year ?? ''} ${f.make ?? ''} ${f.model ?? ''} ${CATEGORY_LABELS[f.category as UnitCategory] ?? ''}, ${f.condition ?? ''}`.replace(/\s+/g, ' ').trim()
+    case 'part': {
+      const fit = fitmentRows(f.fitment)[0]
+      return `${String(f.description ?? doc.title)}${fit ? ` for ${fit.make} ${fit.model}` : ''}`
     }
-  })()
-  const body = doc.body.replace(/[#*_>`|-]+/g, ' ').replace(/\s+/g, ' ').trim().split(' ').slice(0, 40).join(' ')
-  return `${doc.title}. ${head}. ${body}`.slice(0, 600)
+    case 'recall': return `Safety recall: ${doc.title}`
+    default: return `${doc.title}. ${words(doc.body.replace(/^#.*$/m, ''), 24)}`
+  }
 }
 
 /** Stable JSON (sorted keys) so equal content always hashes the same. */

@@ -3,6 +3,9 @@ import type { Database } from '../../src/db/client.ts'
 import type { Services } from '../../src/deps.ts'
 import { memoryBus, type Bus } from '../../src/realtime/bus.ts'
 import { Presence } from '../../src/realtime/presence.ts'
+import { defaultRules } from '../../src/conversations/rules-source.ts'
+import { rulesServices } from '../../src/conversations/rules-services.ts'
+import type { Rules } from '../../src/escalation/index.ts'
 import { createApp } from '../../src/app.tsx'
 import { seedDemoStore } from '../../src/staff/demo.ts'
 
@@ -13,9 +16,14 @@ export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({ PITWALL_DATA_DIR: '/tmp/pitwall-test-unused', SESSION_SECRET: 's'.repeat(40), ...env }, { ensureSecret: false })
 }
 
-export function testServices(database: Database, opts: { bus?: Bus; now?: () => Date; config?: Config } = {}): Services {
+/** Services as the server builds them, with the shipped rules (or given ones) and no file watching. */
+export function testServices(database: Database, opts: { bus?: Bus; now?: () => Date; config?: Config; rules?: Rules } = {}): Services {
   const bus = opts.bus ?? memoryBus()
-  return { config: opts.config ?? testConfig(), database, db: database.db, bus, now: opts.now ?? (() => new Date()), presence: new Presence(bus) }
+  const config = opts.config ?? testConfig()
+  const rules = opts.rules ?? defaultRules()
+  const s: Services = { config, database, db: database.db, bus, now: opts.now ?? (() => new Date()), presence: new Presence(bus) }
+  // `s.now` is read at call time so tests can move the clock after building the app.
+  return Object.assign(s, rulesServices(config, () => rules, undefined, () => s.now()))
 }
 
 /** A cookie-keeping client over app.request(), sending a same-origin Origin like a browser would. */

