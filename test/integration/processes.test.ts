@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
@@ -45,6 +45,39 @@ describe('the CLI', () => {
     const code = await server.stop()
     expect(code).toBe(0)
     expect(Date.now() - t0).toBeLessThan(5000)
+  }, 60_000)
+})
+
+describe('rules hot reload in a running server', () => {
+  test('a valid edit applies to the next message; an invalid edit keeps the last good rules and admins see the line', async () => {
+    const dataDir = tempDir()
+    const rulesPath = join(dataDir, 'escalation.yaml')
+    const shipped = readFileSync(join(import.meta.dir, '../../rules/escalation.yaml'), 'utf8')
+    writeFileSync(rulesPath, shipped)
+    const env = { PITWALL_DATA_DIR: dataDir, PITWALL_RULES: rulesPath }
+    const seeded = await runCli(['seed-demo'], env)
+    const password = seeded.stdout.match(/admin@ridgeline\.example\s+(\S+)/)![1]
+    const server = await startServer(env)
+    try {
+      const login = await fetch(`${server.url}/login`, {
+        method: 'POST', redirect: 'manual', headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ email: 'admin@ridgeline.example', password }),
+      })
+      const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+      const banner = async () => (await (await fetch(`${server.url}/inbox`, { headers: { cookie } })).text()).match(/<div id="rules-status"[^]*?<\/div>/)![0]
+      expect(await banner()).toContain('Rules <code>')
+      writeFileSync(rulesPath, shipped.replace(/^rules:/m, 'rules:\n  - id: broken\n    when: { keywords: [x] }\n    then: { handoff: nowhere }'))
+      await Bun.sleep(2500)
+      const bad = await banner()
+      expect(bad).toContain('Rules file not applied')
+      expect(bad).toMatch(/line \d+/)
+      expect(bad).toContain('nowhere')
+      writeFileSync(rulesPath, shipped)
+      await Bun.sleep(2500)
+      expect(await banner()).not.toContain('not applied')
+    } finally {
+      await server.stop()
+    }
   }, 60_000)
 })
 
