@@ -75,3 +75,12 @@ document.addEventListener('click', (e) => {
 })
 // The server sends a named `ready` event once the live stream is subscribed; mark the element live.
 document.addEventListener('ready', (e) => { if (e.target instanceof HTMLElement) e.target.setAttribute('data-live', '') })
+// "Insert into reply" from the DMS search panel.
+document.addEventListener('click', (e) => {
+  const b = e.target instanceof HTMLElement ? e.target.closest('button.insert') : null
+  if (!b) return
+  const box = document.getElementById(b.dataset.target)
+  if (!box) return
+  box.value = box.value ? `${box.value.trimEnd()}\n${b.dataset.insert}` : b.dataset.insert
+  box.focus()
+})

@@ -6,12 +6,13 @@ import { memoryBus, type Bus } from './realtime/bus.ts'
 import { pgBus } from './realtime/pg-bus.ts'
 import { Presence } from './realtime/presence.ts'
 import { watchRules } from './conversations/rules-services.ts'
+import { createSearch } from './search/service.ts'
 import postgres from 'postgres'
 
 export interface Running extends Services { close(): Promise<void> }
 
 /** Opens the database (migrating it), and the bus: LISTEN/NOTIFY on PostgreSQL, in-memory on PGlite. */
-export async function bootServices(config: Config): Promise<Running> {
+export async function bootServices(config: Config, opts: { search?: boolean } = {}): Promise<Running> {
   const database = await openDatabaseFor(config)
   let listenSql: postgres.Sql | undefined
   try {
@@ -24,9 +25,13 @@ export async function bootServices(config: Config): Promise<Running> {
     const presence = new Presence(bus)
     const now = () => new Date()
     const rules = watchRules(config, now)
+    const search = opts.search === false ? undefined : createSearch(config, database, { log: (l) => console.error(l) })
+    search?.catch((err) => console.error(`search: could not build the index: ${(err as Error).message}`))
     return {
-      config, database, db: database.db, bus, now, presence, ...rules.parts,
+      config, database, db: database.db, bus, now, presence, ...rules.parts, search,
       async close() {
+        // An index still being built is abandoned: shutdown must not wait for it.
+        await Promise.race([search?.then((s) => s.close()).catch(() => {}), Bun.sleep(1000)])
         rules.source.close()
         presence.close()
         await bus.close().catch(() => {})

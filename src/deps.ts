@@ -2,6 +2,7 @@ import type { Config } from './config.ts'
 import type { Database, Db } from './db/client.ts'
 import type { Bus } from './realtime/bus.ts'
 import type { Presence } from './realtime/presence.ts'
+import type { SearchService } from './search/service.ts'
 import type { Decision, TriageContext } from './escalation/types.ts'
 import type { Rules } from './escalation/index.ts'
 import type { RulesStatusView } from '../views/partials/RulesBanner.tsx'
@@ -17,6 +18,8 @@ export interface Services {
   /** Injected so tests can move time (hours, SLA timers) without sleeping. */
   now(): Date
   presence: Presence
+  /** DMS search; resolves once the engine is built (the server answers /healthz before that). */
+  search?: Promise<SearchService>
   /** The escalation decision for a rider message (rules, plus the LLM tier where a rule asks). */
   triage?(ctx: TriageContext): Promise<Decision>
   /** The rules in force (last good version of the rules file). */

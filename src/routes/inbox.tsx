@@ -19,6 +19,7 @@ import { typingSignal } from '../realtime/presence.ts'
 import { parseInboxQuery } from './inbox-query.ts'
 import { cannedReplies, filterChoices, priorityTargets } from './choices.ts'
 import { conversationActionRoutes, storeDepartments } from './conversation-actions.tsx'
+import { dmsSearchRoutes } from './dms-search.tsx'
 
 const page = async (jsx: unknown) => '<!doctype html>' + (await (jsx as Promise<string>))
 
@@ -54,6 +55,8 @@ export function inboxRoutes(s: Services) {
       render: async (e) => (await inboxHtml(s, staff.storeId, { ...query, staffId: staff.id }, timezone)) + (await notifyHtml(s, e, staff)),
     })
   })
+
+  app.route('/', dmsSearchRoutes(s))
 
   const validId: MiddlewareHandler = async (c, next) => {
     if (!v.is(UUID, c.req.param('id'))) return c.text('conversation id must be a UUID', 400)

@@ -13,7 +13,7 @@ describe.skipIf(!hasChromium)('live chat in a real browser', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'pitwall-e2e-'))
 
   beforeAll(async () => {
-    const seeded = await runCli(['seed-demo'], { PITWALL_DATA_DIR: dataDir })
+    const seeded = await runCli(['seed-demo', '--no-content'], { PITWALL_DATA_DIR: dataDir })
     password = seeded.stdout.match(/admin@ridgeline\.example\s+(\S+)/)![1]
     server = await startServer({ PITWALL_DATA_DIR: dataDir })
     browser = await launch()

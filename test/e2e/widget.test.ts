@@ -13,7 +13,7 @@ describe.skipIf(!hasChromium)('the embeddable widget on a dealer page', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'pitwall-widget-'))
 
   beforeAll(async () => {
-    await runCli(['seed-demo'], { PITWALL_DATA_DIR: dataDir })
+    await runCli(['seed-demo', '--no-content'], { PITWALL_DATA_DIR: dataDir })
     server = await startServer({ PITWALL_DATA_DIR: dataDir })
     const port = new URL(server.url).port
     // The dealer's site: another origin (127.0.0.1 vs localhost), with hostile CSS that must not reach the chat.

@@ -31,7 +31,7 @@ describe('the CLI', () => {
 
   test('serve on embedded defaults answers /healthz and exits 0 within 5 s of SIGTERM', async () => {
     const dataDir = tempDir()
-    const seeded = await runCli(['seed-demo'], { PITWALL_DATA_DIR: dataDir })
+    const seeded = await runCli(['seed-demo', '--no-content'], { PITWALL_DATA_DIR: dataDir })
     expect(seeded.code).toBe(0)
     expect(seeded.stdout).toContain('admin@ridgeline.example')
     const server = await startServer({ PITWALL_DATA_DIR: dataDir })
@@ -55,7 +55,7 @@ describe('rules hot reload in a running server', () => {
     const shipped = readFileSync(join(import.meta.dir, '../../rules/escalation.yaml'), 'utf8')
     writeFileSync(rulesPath, shipped)
     const env = { PITWALL_DATA_DIR: dataDir, PITWALL_RULES: rulesPath }
-    const seeded = await runCli(['seed-demo'], env)
+    const seeded = await runCli(['seed-demo', '--no-content'], env)
     const password = seeded.stdout.match(/admin@ridgeline\.example\s+(\S+)/)![1]
     const server = await startServer(env)
     try {
@@ -95,7 +95,7 @@ describe.skipIf(!TEST_DATABASE_URL)('several processes on one PostgreSQL', () =>
   test('an event published by one server arrives on the other\'s SSE stream', async () => {
     const db = await scratchPostgres('pw_two')
     const env = { DATABASE_URL: db.url, PITWALL_DATA_DIR: tempDir() }
-    expect((await runCli(['seed-demo'], env)).code).toBe(0)
+    expect((await runCli(['seed-demo', '--no-content'], env)).code).toBe(0)
     const [a, b] = await Promise.all([startServer(env), startServer(env)])
     try {
       const conv = randomUUID()

@@ -8,6 +8,7 @@ import { TypingIndicator } from '../partials/TypingIndicator.tsx'
 import { Viewers } from '../partials/Viewers.tsx'
 import { LabelEditor } from '../partials/LabelEditor.tsx'
 import { TracePanel, type StoredTrace } from '../partials/TracePanel.tsx'
+import { SearchPanel } from '../partials/SearchPanel.tsx'
 import type { FilterChoices } from '../partials/InboxFilters.tsx'
 
 export interface ConversationPageProps {
@@ -31,6 +32,7 @@ export function ConversationPage(p: ConversationPageProps) {
   const id = p.conversation.id
   return (
     <Layout title="Conversation · Pitwall" staff={p.staff}>
+      <div class="conversation-layout">
       <main class="conversation" hx-sse:connect={`/inbox/${id}/events?after=${p.afterEventId}`} hx-swap="none">
         <p><a href="/inbox">← All conversations</a></p>
         <ConversationHeader c={p.conversation} customerName={p.customerName} assigneeName={p.assigneeName} />
@@ -42,6 +44,8 @@ export function ConversationPage(p: ConversationPageProps) {
         <TypingIndicator />
         <ReplyForm conversationId={id} clientId={p.clientId} canned={p.canned} />
       </main>
+      <SearchPanel />
+      </div>
     </Layout>
   )
 }
