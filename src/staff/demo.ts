@@ -8,8 +8,8 @@ export const DEMO_STORE = {
   id: 'demo',
   name: 'Ridgeline Powersports',
   timezone: 'America/Chicago',
-  phone: '(608) 555-0142',
-  address: '2150 County Road K, Baraboo, WI 53913',
+  phone: '(763) 555-0148',
+  address: '4870 Ridgeline Drive, Elk River, MN 55330',
 }
 
 const DEMO_STAFF = [
