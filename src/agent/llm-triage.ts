@@ -130,8 +130,10 @@ export function parseVerdict(msg: Anthropic.Message, mode: 'json' | 'tool', tagI
 
 export function createClaudeTriage(opts: ClaudeTriageOptions): LlmTriage {
   const mode = opts.mode ?? 'json'
+  // Everything is passed explicitly so the SDK never falls back to the environment or a credential chain.
+  if (!opts.client && !opts.apiKey) throw new Error('createClaudeTriage needs a client or an apiKey')
   const client = opts.client ?? new Anthropic({
-    apiKey: opts.apiKey, baseURL: opts.baseURL, timeout: opts.timeoutMs ?? 10_000, maxRetries: opts.maxRetries ?? 1,
+    apiKey: opts.apiKey, baseURL: opts.baseURL ?? 'https://api.anthropic.com', timeout: opts.timeoutMs ?? 10_000, maxRetries: opts.maxRetries ?? 1,
   })
   return {
     async ask(q, signal) {

@@ -3,13 +3,14 @@
  * compiled, references are resolved. Problems are reported with the path of the offending value.
  */
 import type { ExtraPatterns } from './detectors.ts'
-import { isOpen, isTimeZone, parseDayHours, parseDays, type Closure, type Department, type Interval } from './hours.ts'
+import { buildDepartments, isTimeZone, type Department } from './hours.ts'
 import { PhraseIndex } from './phrases.ts'
 import { regexProblem } from './regex-safety.ts'
-import type { Scan, MatchRec, SignalPhrases } from './scan.ts'
+import { SIGNAL_BITS, type Scan, type MatchRec, type SignalPhrases } from './scan.ts'
 import type { RawCondition, RawRulesFile, RawTag } from './schema.ts'
 import { BOT_QUESTION, FRUSTRATION, HUMAN_REQUEST, levelRank, PURCHASE_INTENT, REPEAT_PHRASES, SAFETY_RISK } from './signals.ts'
-import { ENTITY_KINDS, type EntityKind, type FrustrationLevel, type SignalName } from './types.ts'
+import { compileTemplate, didYouMean, parseDuration, type Template } from './format.ts'
+import type { EntityKind, FrustrationLevel, SignalName } from './types.ts'
 
 export type Path = (string | number)[]
 export type Report = (path: Path, message: string, opts?: { atKey?: boolean }) => void
@@ -42,12 +43,11 @@ export interface RuleDef {
   stop: boolean
 }
 
-/** A reply or reason with its placeholders split out. */
-export type Template = (string | { name: string })[]
-
 export interface CompiledRule {
   def: RuleDef
   when: CondFn
+  /** " → service, stranded-rider": the fixed part of the generated reason. */
+  outcome: string
   reply?: Template
   reason?: Template
   priorityRank?: number
@@ -79,85 +79,10 @@ export interface Rules {
   }
 }
 
-export const PLACEHOLDERS = [
-  'department', 'next_open', 'eta', 'response_time', 'priority', 'store', 'store_phone', 'hours', 'match', ...ENTITY_KINDS,
-] as const
-
 /** Regexes see the first 1,000 characters: an accepted pattern is at worst quadratic, a few ms there. */
 export const DEFAULT_SETTINGS: Settings = { llmBudgetMs: 2500, regexScanChars: 1000, scanChars: 20_000 }
 
 const asList = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x])
-
-/** Levenshtein distance, for "did you mean" hints. */
-export function distance(a: string, b: string): number {
-  const d = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    let prev = d[0]
-    d[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = d[j]
-      d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
-      prev = tmp
-    }
-  }
-  return d[b.length]
-}
-
-export function didYouMean(word: string, options: readonly string[]): string {
-  let best = ''
-  let bestD = Infinity
-  for (const o of options) {
-    const dd = distance(word.toLowerCase(), o)
-    if (dd < bestD) { best = o; bestD = dd }
-  }
-  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean '${best}'?)` : ''
-}
-
-export function parseDuration(s: string): number | string {
-  const t = s.trim().toLowerCase()
-  const re = /(\d+(?:\.\d+)?)\s*(m|min|mins|minutes?|h|hr|hrs|hours?|d|days?)\b\s*/y
-  let total = 0
-  let pos = 0
-  while (pos < t.length) {
-    re.lastIndex = pos
-    const m = re.exec(t)
-    if (!m) return `'${s}' is not a duration (write 15m, 2h, 1h30m or 1d)`
-    const n = Number(m[1])
-    total += m[2].startsWith('d') ? n * 1440 : m[2].startsWith('h') ? n * 60 : n
-    pos = re.lastIndex
-  }
-  if (total <= 0) return `'${s}' must be longer than zero`
-  return Math.round(total)
-}
-
-export function humanDuration(min: number): string {
-  if (min % 1440 === 0) return min === 1440 ? '1 day' : `${min / 1440} days`
-  if (min % 60 === 0) return min === 60 ? '1 hour' : `${min / 60} hours`
-  if (min > 60) return `${Math.floor(min / 60)} h ${min % 60} min`
-  return min === 1 ? '1 minute' : `${min} minutes`
-}
-
-export function compileTemplate(text: string, path: Path, report: Report): Template {
-  const out: Template = []
-  let lit = ''
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if ((c === '{' || c === '}') && text[i + 1] === c) { lit += c; i++; continue }
-    if (c !== '{') { lit += c; continue }
-    const close = text.indexOf('}', i)
-    if (close < 0) { report(path, `unclosed '{' in "${text}" (write {{ for a literal brace)`); return [text] }
-    const name = text.slice(i + 1, close).trim()
-    if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
-      report(path, `unknown placeholder {${name}}${didYouMean(name, PLACEHOLDERS)}; known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`)
-    }
-    if (lit) out.push(lit)
-    lit = ''
-    out.push({ name })
-    i = close
-  }
-  if (lit) out.push(lit)
-  return out
-}
 
 interface Ctx {
   report: Report
@@ -181,15 +106,15 @@ function compileKeywords(ctx: Ctx, list: string[], path: Path): CondFn {
     if (typeof r === 'string') ctx.report(Array.isArray(list) && list.length > 1 ? [...path, i] : path, r)
     else ids.push(r)
   })
+  // The phrase index resolves the whole list during its single scan; this test is a lookup.
+  const g = ctx.phrases.group(ids)
   return (s, out) => {
-    for (const id of ids) {
-      const sp = s.phrase(id)
-      if (sp) {
-        out.push({ condition: 'keywords', ...sp })
-        return true
-      }
-    }
-    return false
+    const id = s.phrases.groupHit(g)
+    if (id < 0) return false
+    const start = s.phrases.start(id)
+    const end = s.phrases.end(id)
+    out.push({ condition: 'keywords', text: s.text.slice(start, end), start, end })
+    return true
   }
 }
 
@@ -315,7 +240,7 @@ export function compileCondition(ctx: Ctx, raw: RawCondition, path: Path): CondF
         }
         const dept = ctx.departments[id]
         tests.push((s, out) => {
-          if (isOpen(dept, s.ctx.now, s.local(dept.timezone))) return false
+          if (s.isOpen(dept)) return false
           out.push({ condition: `outside_hours:${id}`, detail: `${dept.label} closed` })
           return true
         })
@@ -380,57 +305,6 @@ function compileTag(ctx: Ctx, tag: RawTag, path: Path): CondFn | undefined {
   }
 }
 
-function compileDepartments(raw: RawRulesFile, tz: string, report: Report): Record<string, Department> {
-  const closures: (Closure & { index: number })[] = []
-  ;(raw.closures ?? []).forEach((c, i) => {
-    const p = ['closures', i]
-    const m = /^(?:(\d{4})-)?(\d{2})-(\d{2})$/.exec(c.date)!
-    const [y, mo, d] = [m[1] ? Number(m[1]) : 2024, Number(m[2]), Number(m[3])]
-    const dt = new Date(Date.UTC(y, mo - 1, d))
-    if (dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) report([...p, 'date'], `'${c.date}' is not a real date`)
-    let hours: Interval[] = []
-    if (c.hours !== undefined) {
-      const h = parseDayHours(c.hours)
-      if (typeof h === 'string') report([...p, 'hours'], h)
-      else hours = h
-    }
-    const depts = c.departments === undefined ? undefined : asList(c.departments)
-    depts?.forEach((id, j) => {
-      if (!(id in raw.departments)) {
-        report(Array.isArray(c.departments) ? [...p, 'departments', j] : [...p, 'departments'],
-          `unknown department '${id}'${didYouMean(id, Object.keys(raw.departments))}; departments defined: ${Object.keys(raw.departments).join(', ')}`)
-      }
-    })
-    closures.push({ date: c.date, name: c.name, departments: depts, hours, index: i })
-  })
-  const out: Record<string, Department> = {}
-  for (const [id, d] of Object.entries(raw.departments)) {
-    const weekly: Interval[][] = [[], [], [], [], [], [], []]
-    const seen = new Map<number, string>()
-    for (const [dayKey, spec] of Object.entries(d.hours)) {
-      const p = ['departments', id, 'hours', dayKey]
-      const days = parseDays(dayKey)
-      if (typeof days === 'string') { report(p, days, { atKey: true }); continue }
-      const h = parseDayHours(spec)
-      if (typeof h === 'string') { report(p, h); continue }
-      for (const day of days) {
-        const prev = seen.get(day)
-        if (prev !== undefined) report(p, `${['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][day]} is already given by '${prev}'`, { atKey: true })
-        seen.set(day, dayKey)
-        weekly[day] = h
-      }
-    }
-    out[id] = {
-      id,
-      label: d.label ?? id.charAt(0).toUpperCase() + id.slice(1).replace(/[-_]/g, ' '),
-      timezone: tz,
-      weekly,
-      closures: closures.filter((c) => !c.departments || c.departments.includes(id)).map(({ index: _i, ...c }) => c),
-    }
-  }
-  return out
-}
-
 function truthy(v: boolean | string): boolean {
   return v === true || v === 'yes' || v === 'true'
 }
@@ -444,7 +318,7 @@ export function compileRules(raw: RawRulesFile, report: Report, source?: string)
   }
   const tz = raw.store.timezone
   if (!isTimeZone(tz)) rep(['store', 'timezone'], `unknown time zone '${tz}' (use an IANA name such as America/Chicago)`)
-  const departments = compileDepartments(raw, isTimeZone(tz) ? tz : 'UTC', rep)
+  const departments = buildDepartments(raw, isTimeZone(tz) ? tz : 'UTC', rep)
   if (Object.keys(departments).length === 0) rep(['departments'], 'define at least one department')
 
   const priorities: PriorityDef[] = []
@@ -470,15 +344,16 @@ export function compileRules(raw: RawRulesFile, report: Report, source?: string)
   const tagIds = Object.keys(raw.tags ?? {})
   const ctx: Ctx = { report: rep, phrases, departments, tagIds, regexFlags: 'i' }
 
-  const addAll = (list: string[]) => list.map((k) => phrases.add(k) as number)
-  const signals: SignalPhrases = {
-    human_request: addAll(HUMAN_REQUEST),
-    purchase_intent: addAll(PURCHASE_INTENT),
-    safety_risk: addAll(SAFETY_RISK),
-    frustration: FRUSTRATION.map(([k, weight]) => ({ id: phrases.add(k) as number, weight })),
-    repeat: addAll(REPEAT_PHRASES),
-    botQuestion: addAll(BOT_QUESTION),
-  }
+  // Built-in signal lexicons share the phrase index; each phrase carries a bit per signal it belongs to.
+  const lexicon: [string, number, number][] = [
+    ...HUMAN_REQUEST.map((k): [string, number, number] => [k, SIGNAL_BITS.human_request, 0]),
+    ...PURCHASE_INTENT.map((k): [string, number, number] => [k, SIGNAL_BITS.purchase_intent, 0]),
+    ...SAFETY_RISK.map((k): [string, number, number] => [k, SIGNAL_BITS.safety_risk, 0]),
+    ...FRUSTRATION.map(([k, w]): [string, number, number] => [k, SIGNAL_BITS.frustration, w]),
+    ...REPEAT_PHRASES.map((k): [string, number, number] => [k, SIGNAL_BITS.repeat, 0]),
+    ...BOT_QUESTION.map((k): [string, number, number] => [k, SIGNAL_BITS.botQuestion, 0]),
+  ]
+  const lexiconIds = lexicon.map(([k]) => phrases.add(k) as number)
 
   const extra: ExtraPatterns = {}
   for (const [kind, pats] of Object.entries(raw.entity_patterns ?? {})) {
@@ -532,9 +407,13 @@ export function compileRules(raw: RawRulesFile, report: Report, source?: string)
       stop: t.stop === true,
     }
     rules.push(def)
+    const target = def.handoff ?? def.suggestHandoff
+    const outcome = [target && `${def.suggestHandoff ? 'offer ' : ''}${target}`, def.priority, def.tags.length && !target ? `tag ${def.tags.join(', ')}` : '']
+      .filter(Boolean).join(', ')
     crules.push({
       def,
       when,
+      outcome: outcome ? ` → ${outcome}` : '',
       reply: t.reply !== undefined ? compileTemplate(t.reply, [...tp, 'reply'], rep) : undefined,
       reason: r.reason !== undefined ? compileTemplate(r.reason, [...p, 'reason'], rep) : undefined,
       priorityRank: t.priority !== undefined ? priorityById.get(t.priority)?.rank : undefined,
@@ -542,6 +421,11 @@ export function compileRules(raw: RawRulesFile, report: Report, source?: string)
   })
 
   if (failed) return undefined
+  const signals: SignalPhrases = { mask: new Uint8Array(phrases.size), weight: new Uint8Array(phrases.size) }
+  lexicon.forEach(([, bit, w], i) => {
+    signals.mask[lexiconIds[i]] |= bit
+    if (w) signals.weight[lexiconIds[i]] = w
+  })
   return {
     store: { name: raw.store.name, timezone: tz, phone: raw.store.phone },
     departments,

@@ -6,8 +6,8 @@
  * department; `suggest_handoff` counts only when no rule hands off. The highest-ranked priority named by any
  * fired rule wins (the lowest one is the default for a handoff). `stop` ends the run after its rule.
  */
-import type { CompiledRule, Rules, Template } from './compile.ts'
-import { humanDuration } from './compile.ts'
+import type { CompiledRule, Rules } from './compile.ts'
+import { humanDuration, type Template } from './format.ts'
 import { ENTITY_LABELS } from './detectors.ts'
 import { describeWeek, formatOpening, nextOpening } from './hours.ts'
 import { Scan, type MatchRec } from './scan.ts'
@@ -97,6 +97,7 @@ function fill(t: Template, f: Fill): string {
 }
 
 export function evaluate(rules: Rules, ctx: TriageContext, opts: EvaluateOptions = {}): Decision {
+  if (!(ctx.now instanceof Date) || Number.isNaN(ctx.now.getTime())) throw new TypeError('evaluate: ctx.now must be a valid Date')
   const c = rules.compiled
   const scan = new Scan(ctx, c.phrases, c.signals, c.extra, rules.settings.scanChars, rules.settings.regexScanChars)
   const trace: TraceEntry[] = []
@@ -154,7 +155,7 @@ export function evaluate(rules: Rules, ctx: TriageContext, opts: EvaluateOptions
     }
     fired.push(def.id)
     const first = describeMatch(recs[0])
-    const second = recs.length > 1 ? describeMatch(recs[1]) : first
+    const second = recs.length > 1 && recs[1].text !== recs[0].text ? describeMatch(recs[1]) : first
     const match = second !== first ? `${first} + ${second}` : first
     matchOf.set(r, match)
     for (const id of def.tags) addTag(id, { condition: `rule:${def.id}` })
@@ -162,12 +163,9 @@ export function evaluate(rules: Rules, ctx: TriageContext, opts: EvaluateOptions
     if (def.suggestHandoff && !suggestRule) suggestRule = r
     if (r.priorityRank !== undefined && (bestRank === undefined || r.priorityRank < bestRank)) bestRank = r.priorityRank
     if (r.reply && !firstReply) firstReply = { rule: r, match }
-    const target = def.handoff ?? def.suggestHandoff
-    const outcome = [target && `${def.suggestHandoff ? 'offer ' : ''}${target}`, def.priority, def.tags.length && !target ? `tag ${def.tags.join(', ')}` : '']
-      .filter(Boolean).join(', ')
     const reason = r.reason
-      ? fill(r.reason, { rules, scan, department: target, priority: def.priority, match })
-      : `${match}${outcome ? ` → ${outcome}` : ''}`
+      ? fill(r.reason, { rules, scan, department: def.handoff ?? def.suggestHandoff, priority: def.priority, match })
+      : match + r.outcome
     reasons.push(reason)
     trace.push({ rule: def.id, step: 'fired', source, detail: reason })
     if (def.stop) {

@@ -1,4 +1,9 @@
 /** Department hours in the store's time zone: weekly shifts (split shifts allowed), holidays and closures. */
+import type { Report } from './compile.ts'
+import { didYouMean } from './format.ts'
+import type { RawRulesFile } from './schema.ts'
+
+const asList = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x])
 
 /** Minutes from local midnight; end is exclusive (24:00 = 1440). */
 export interface Interval { start: number; end: number }
@@ -146,7 +151,7 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
-export function localTime(at: Date, tz: string): LocalTime {
+function localTimeIntl(at: Date, tz: string): LocalTime {
   const t: LocalTime = { year: 0, month: 0, day: 0, weekday: 0, minutes: 0 }
   let hour = 0
   for (const p of formatter(tz).formatToParts(at)) {
@@ -161,6 +166,29 @@ export function localTime(at: Date, tz: string): LocalTime {
   }
   t.minutes += hour * 60
   return t
+}
+
+/**
+ * UTC offsets by time zone and quarter hour. Offsets and their changes fall on quarter hours in every zone,
+ * so one Intl call per zone and quarter hour is enough (Intl is the slowest step of an evaluation).
+ */
+const offsets = new Map<string, { bucket: number; offset: number }>()
+const QUARTER = 15 * 60_000
+
+export function localTime(at: Date, tz: string): LocalTime {
+  const ms = at.getTime()
+  if (!Number.isFinite(ms)) return localTimeIntl(at, tz)
+  const bucket = Math.floor(ms / QUARTER)
+  let o = offsets.get(tz)
+  if (!o || o.bucket !== bucket) {
+    const l = localTimeIntl(at, tz)
+    if (l.year < 100) return l // Date.UTC maps two-digit years to the 1900s; not worth caching
+    const minuteStart = ms - (((ms % 60_000) + 60_000) % 60_000)
+    o = { bucket, offset: Date.UTC(l.year, l.month - 1, l.day, 0, l.minutes) - minuteStart }
+    offsets.set(tz, o)
+  }
+  const d = new Date(ms + o.offset)
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), weekday: d.getUTCDay(), minutes: d.getUTCHours() * 60 + d.getUTCMinutes() }
 }
 
 /** The instant at which the wall clock in `tz` shows the given local date and minute. */
@@ -252,4 +280,56 @@ export function describeWeek(dept: Department): string {
     else groups.push({ from: d, to: d, text })
   }
   return groups.map((g) => `${short[g.from]}${g.from === g.to ? '' : '-' + short[g.to]} ${g.text}`).join('; ')
+}
+
+/** The departments and closures sections of a rules file → Department objects; problems go to `report`. */
+export function buildDepartments(raw: Pick<RawRulesFile, 'departments' | 'closures'>, tz: string, report: Report): Record<string, Department> {
+  const closures: (Closure & { index: number })[] = []
+  ;(raw.closures ?? []).forEach((c, i) => {
+    const p = ['closures', i]
+    const m = /^(?:(\d{4})-)?(\d{2})-(\d{2})$/.exec(c.date)!
+    const [y, mo, d] = [m[1] ? Number(m[1]) : 2024, Number(m[2]), Number(m[3])]
+    const dt = new Date(Date.UTC(y, mo - 1, d))
+    if (dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) report([...p, 'date'], `'${c.date}' is not a real date`)
+    let hours: Interval[] = []
+    if (c.hours !== undefined) {
+      const h = parseDayHours(c.hours)
+      if (typeof h === 'string') report([...p, 'hours'], h)
+      else hours = h
+    }
+    const depts = c.departments === undefined ? undefined : asList(c.departments)
+    depts?.forEach((id, j) => {
+      if (!(id in raw.departments)) {
+        report(Array.isArray(c.departments) ? [...p, 'departments', j] : [...p, 'departments'],
+          `unknown department '${id}'${didYouMean(id, Object.keys(raw.departments))}; departments defined: ${Object.keys(raw.departments).join(', ')}`)
+      }
+    })
+    closures.push({ date: c.date, name: c.name, departments: depts, hours, index: i })
+  })
+  const out: Record<string, Department> = {}
+  for (const [id, d] of Object.entries(raw.departments)) {
+    const weekly: Interval[][] = [[], [], [], [], [], [], []]
+    const seen = new Map<number, string>()
+    for (const [dayKey, spec] of Object.entries(d.hours)) {
+      const p = ['departments', id, 'hours', dayKey]
+      const days = parseDays(dayKey)
+      if (typeof days === 'string') { report(p, days, { atKey: true }); continue }
+      const h = parseDayHours(spec)
+      if (typeof h === 'string') { report(p, h); continue }
+      for (const day of days) {
+        const prev = seen.get(day)
+        if (prev !== undefined) report(p, `${['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][day]} is already given by '${prev}'`, { atKey: true })
+        seen.set(day, dayKey)
+        weekly[day] = h
+      }
+    }
+    out[id] = {
+      id,
+      label: d.label ?? id.charAt(0).toUpperCase() + id.slice(1).replace(/[-_]/g, ' '),
+      timezone: tz,
+      weekly,
+      closures: closures.filter((c) => !c.departments || c.departments.includes(id)).map(({ index: _i, ...c }) => c),
+    }
+  }
+  return out
 }

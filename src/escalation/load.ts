@@ -1,7 +1,8 @@
 /** YAML text → Rules, or a RulesError whose problems carry line, column, rule id and what is wrong. */
 import * as v from 'valibot'
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml'
-import { compileRules, didYouMean, type Path, type Rules } from './compile.ts'
+import { compileRules, type Path, type Rules } from './compile.ts'
+import { didYouMean } from './format.ts'
 import {
   ACTION_FIELDS, AskLlmSchema, CONDITION_FIELDS, ClosureSchema, DepartmentSchema, FIELD_HINTS, PrioritySchema, RuleSchema,
   RulesFileSchema, SettingsSchema, StoreSchema, TagSchema, type RawRule, type RawRulesFile,

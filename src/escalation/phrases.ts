@@ -12,15 +12,30 @@ interface Entry { id: number; parts: Part[] }
 
 const MAX_GAP = 3
 
+/** What can start at one stem: one-word phrases, two-word heads, and the rest. */
+interface Starts { single?: number[]; pair?: Map<string, Entry[]>; other?: Entry[] }
+
+/** The first three UTF-16 units of a word as one number (no string is allocated per word). */
+const head3 = (w: string, i: number) => w.charCodeAt(i) * 4294967296 + w.charCodeAt(i + 1) * 65536 + w.charCodeAt(i + 2)
+
+const isPlain = (p: Part): p is { text: string; prefix: boolean } => p !== null && !p.prefix && !p.exact
+
 export class PhraseIndex {
   readonly phrases: string[] = []
+  /** Phrase ids found by the last scan, in the order they occur in the text. */
+  readonly hits: number[] = []
   private byKey = new Map<string, number>()
-  private exact = new Map<string, Entry[]>()
-  private prefix = new Map<string, Entry[]>()
-  private prefixLens: number[] = []
+  /** Everything that can start at a word, by the word's stem: one lookup per word. */
+  private byStem = new Map<string, Starts>()
+  /** Phrases starting with a prefix word (`frustrat*`), by the prefix's first three characters. */
+  private prefix = new Map<number, Entry[]>()
+  private phraseGroups: number[][] = []
+  private groupCount = 0
   private stamp = new Uint32Array(0)
   private starts = new Int32Array(0)
   private ends = new Int32Array(0)
+  private groupStamp = new Uint32Array(0)
+  private groupFirst = new Int32Array(0)
   private gen = 0
 
   /** Adds a dealer keyword; returns its id, or what is wrong with it. */
@@ -32,17 +47,33 @@ export class PhraseIndex {
     if (known !== undefined) return known
     const id = this.phrases.length
     this.phrases.push(keyword)
+    this.phraseGroups.push([])
     this.byKey.set(key, id)
+    const push = <K, T>(map: Map<K, T[]>, k: K, v: T) => {
+      const list = map.get(k)
+      if (list) list.push(v)
+      else map.set(k, [v])
+    }
+    const at = (k: string) => {
+      let st = this.byStem.get(k)
+      if (!st) this.byStem.set(k, (st = {}))
+      return st
+    }
     for (const parts of variants) {
       const first = parts[0]!
-      const map = first.prefix ? this.prefix : this.exact
-      const indexKey = first.exact ? stem(first.text) : first.text
-      const list = map.get(indexKey) ?? []
-      list.push({ id, parts })
-      map.set(indexKey, list)
-      if (first.prefix && !this.prefixLens.includes(first.text.length)) this.prefixLens.push(first.text.length)
+      if (first.prefix) push(this.prefix, head3(first.text, 0), { id, parts })
+      else if (parts.length === 1 && isPlain(first)) (at(first.text).single ??= []).push(id)
+      else if (isPlain(first) && isPlain(parts[1])) push((at(first.text).pair ??= new Map()), parts[1].text, { id, parts })
+      else (at(first.exact ? stem(first.text) : first.text).other ??= []).push({ id, parts })
     }
     return id
+  }
+
+  /** Registers a set of phrases (one keyword condition); groupHit() then answers in O(1). */
+  group(ids: number[]): number {
+    const g = this.groupCount++
+    for (const id of new Set(ids)) this.phraseGroups[id].push(g)
+    return g
   }
 
   get size(): number {
@@ -56,21 +87,49 @@ export class PhraseIndex {
       this.starts = new Int32Array(this.phrases.length)
       this.ends = new Int32Array(this.phrases.length)
     }
+    if (this.groupStamp.length !== this.groupCount) {
+      this.groupStamp = new Uint32Array(this.groupCount)
+      this.groupFirst = new Int32Array(this.groupCount)
+    }
     this.gen = (this.gen + 1) >>> 0
     if (this.gen === 0) {
       this.stamp.fill(0)
+      this.groupStamp.fill(0)
       this.gen = 1
     }
-    for (let i = 0; i < tokens.length; i++) {
+    this.hits.length = 0
+    const n = tokens.length
+    const prefixes = this.prefix.size > 0
+    for (let i = 0; i < n; i++) {
       const t = tokens[i]
-      const cands = this.exact.get(t.stem)
-      if (cands) for (const c of cands) this.tryMatch(c, tokens, i)
-      for (const len of this.prefixLens) {
-        if (t.word.length < len) continue
-        const pc = this.prefix.get(t.word.slice(0, len))
-        if (pc) for (const c of pc) this.tryMatch(c, tokens, i)
+      const st = this.byStem.get(t.stem)
+      if (st) {
+        if (st.single) for (const id of st.single) this.mark(id, t.start, t.end)
+        if (st.pair && i + 1 < n) {
+          const two = st.pair.get(tokens[i + 1].stem)
+          if (two) for (const c of two) this.tryMatch(c, tokens, i)
+        }
+        if (st.other) for (const c of st.other) this.tryMatch(c, tokens, i)
+      }
+      if (prefixes && t.word.length >= 3) {
+        const pc = this.prefix.get(head3(t.word, 0))
+        if (pc) for (const c of pc) if (t.word.startsWith(c.parts[0]!.text)) this.tryMatch(c, tokens, i)
       }
     }
+    // Hits are in token order, so each group keeps the earliest phrase in the text.
+    for (const id of this.hits) {
+      for (const g of this.phraseGroups[id]) {
+        if (this.groupStamp[g] !== this.gen) {
+          this.groupStamp[g] = this.gen
+          this.groupFirst[g] = id
+        }
+      }
+    }
+  }
+
+  /** Id of the first phrase of the group found by the last scan, or -1. */
+  groupHit(g: number): number {
+    return this.groupStamp[g] === this.gen ? this.groupFirst[g] : -1
   }
 
   /** Character offset where the phrase was found by the last scan, or -1. */
@@ -82,14 +141,20 @@ export class PhraseIndex {
     return this.ends[id]
   }
 
+  private mark(id: number, start: number, end: number): void {
+    if (this.stamp[id] === this.gen) return
+    this.stamp[id] = this.gen
+    this.starts[id] = start
+    this.ends[id] = end
+    this.hits.push(id)
+  }
+
   private tryMatch(e: Entry, tokens: Token[], i: number): void {
     if (this.stamp[e.id] === this.gen) return
     if (e.parts[0]!.exact && tokens[i].word !== e.parts[0]!.text) return
     const last = e.parts.length === 1 ? i : matchFrom(e.parts, 1, tokens, i + 1)
     if (last < 0) return
-    this.stamp[e.id] = this.gen
-    this.starts[e.id] = tokens[i].start
-    this.ends[e.id] = tokens[last].end
+    this.mark(e.id, tokens[i].start, tokens[last].end)
   }
 }
 

@@ -1,20 +1,19 @@
 /** Per-message state for one evaluate() call: tokens, phrase hits, and lazily computed entities and signals. */
 import { detect, type ExtraPatterns } from './detectors.ts'
-import { localTime, type LocalTime } from './hours.ts'
+import { isOpen, localTime, type Department, type LocalTime } from './hours.ts'
 import type { PhraseIndex } from './phrases.ts'
 import { frustrationLevel, punctuationScore, repeatCount } from './signals.ts'
 import { tokenize, type Token } from './text.ts'
 import type { Entity, EntityKind, FrustrationLevel, SignalName, Span, TriageContext } from './types.ts'
 
-/** Phrase ids of the built-in signal lexicons inside the rules' phrase index. */
+/** Which built-in lexicons a phrase of the rules' phrase index belongs to (a phrase can be in several). */
+export const SIGNAL_BITS = { human_request: 1, purchase_intent: 2, safety_risk: 4, frustration: 8, repeat: 16, botQuestion: 32 } as const
+
 export interface SignalPhrases {
-  human_request: number[]
-  purchase_intent: number[]
-  safety_risk: number[]
-  frustration: { id: number; weight: number }[]
-  repeat: number[]
-  /** "am I talking to a real person?" — suppresses human_request phrases right inside it. */
-  botQuestion: number[]
+  /** Per phrase id: OR of SIGNAL_BITS. */
+  mask: Uint8Array
+  /** Per phrase id: frustration weight (1 annoyed, 2 angry, 4 threatens). */
+  weight: Uint8Array
 }
 
 export interface SignalResult {
@@ -44,6 +43,7 @@ export class Scan {
   private ents = new Map<EntityKind, Entity[]>()
   private sigs = new Map<SignalName, SignalResult>()
   private locals = new Map<string, LocalTime>()
+  private opens = new Map<Department, boolean>()
 
   constructor(
     readonly ctx: TriageContext,
@@ -86,6 +86,16 @@ export class Scan {
     return l
   }
 
+  /** Whether the department is open at ctx.now (once per message). */
+  isOpen(dept: Department): boolean {
+    let o = this.opens.get(dept)
+    if (o === undefined) {
+      o = isOpen(dept, this.ctx.now, this.local(dept.timezone))
+      this.opens.set(dept, o)
+    }
+    return o
+  }
+
   customerMessages(): number {
     let n = 1
     for (const m of this.ctx.history ?? []) if (m.author === 'customer') n++
@@ -105,13 +115,18 @@ export class Scan {
     return s
   }
 
-  private hits(ids: number[]): Span[] {
+  /** Spans of the phrases found in this message that belong to a lexicon, in text order. */
+  private hits(bit: number): Span[] {
     const out: Span[] = []
-    for (const id of ids) {
-      const sp = this.phrase(id)
-      if (sp) out.push(sp)
+    const mask = this.signalPhrases.mask
+    for (const id of this.phrases.hits) {
+      if (mask[id] & bit) {
+        const start = this.phrases.start(id)
+        const end = this.phrases.end(id)
+        out.push({ text: this.text.slice(start, end), start, end })
+      }
     }
-    return out.sort((a, b) => a.start - b.start)
+    return out
   }
 
   /** Character offset of the end of the `n`-th token after the token ending at `end`. */
@@ -122,20 +137,20 @@ export class Scan {
   }
 
   private computeSignal(name: SignalName): SignalResult {
-    const sp = this.signalPhrases
     switch (name) {
       case 'human_request': {
-        const questions = this.hits(sp.botQuestion)
-        const spans = this.hits(sp.human_request).filter((h) => !questions.some((q) => h.start >= q.start && h.start <= this.endAfter(q.end, 3)))
+        const questions = this.hits(SIGNAL_BITS.botQuestion)
+        const spans = this.hits(SIGNAL_BITS.human_request)
+          .filter((h) => !questions.some((q) => h.start >= q.start && h.start <= this.endAfter(q.end, 3)))
         return { on: spans.length > 0, spans }
       }
       case 'purchase_intent':
       case 'safety_risk': {
-        const spans = this.hits(sp[name])
+        const spans = this.hits(SIGNAL_BITS[name])
         return { on: spans.length > 0, spans }
       }
       case 'repeated_question': {
-        const spans = this.hits(sp.repeat)
+        const spans = this.hits(SIGNAL_BITS.repeat)
         const earlier = (this.ctx.history ?? []).filter((m) => m.author === 'customer').map((m) => m.text)
         const n = earlier.length > 0 ? repeatCount(this.tokens, earlier) : 0
         return { on: n > 0 || spans.length > 0, score: Math.max(n, spans.length > 0 ? 1 : 0), spans }
@@ -143,11 +158,13 @@ export class Scan {
       case 'frustration': {
         let score = 0
         const spans: Span[] = []
-        for (const { id, weight } of sp.frustration) {
-          const s = this.phrase(id)
-          if (s) {
-            score += weight
-            spans.push(s)
+        for (const id of this.phrases.hits) {
+          const w = this.signalPhrases.weight[id]
+          if (w && this.signalPhrases.mask[id] & SIGNAL_BITS.frustration) {
+            score += w
+            const start = this.phrases.start(id)
+            const end = this.phrases.end(id)
+            spans.push({ text: this.text.slice(start, end), start, end })
           }
         }
         const p = punctuationScore(this.text)

@@ -292,3 +292,14 @@ describe('trace', () => {
 function evaluateWith(rules: Rules, text: string, llmAnswers: Record<string, LlmAnswer>, fullTrace = false) {
   return evaluate(rules, { text, now: TUESDAY_MORNING, history: [] }, { llmAnswers, fullTrace })
 }
+
+describe('input checks', () => {
+  test('an invalid time is a clear error, not a crash deep inside', () => {
+    const rules = one('{ outside_hours: service }')
+    expect(() => ev(rules, 'x', { now: new Date('nope') })).toThrow('ctx.now must be a valid Date')
+  })
+  test('a missing history is treated as empty', () => {
+    const rules = one('{ messages: 1 }')
+    expect(ev(rules, 'x', { history: undefined as never }).rules).toEqual(['r'])
+  })
+})

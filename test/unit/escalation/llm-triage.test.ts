@@ -54,6 +54,10 @@ describe('the LLM tier answers yes/no through the SDK', () => {
 })
 
 describe('fallbacks', () => {
+  test('a client is never built from the environment', () => {
+    expect(() => createClaudeTriage({ model: 'claude-haiku-5-5' })).toThrow('needs a client or an apiKey')
+  })
+
   test('no client configured', async () => {
     expect(await askWithFallback(undefined, Q, true, 2000)).toMatchObject({ answer: true, source: 'fallback', error: 'no LLM configured' })
   })
