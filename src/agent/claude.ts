@@ -6,7 +6,9 @@ import { finish, refusedRequest, type Draft } from './draft.ts'
 import { SentenceGate, stripMarkers } from './gate.ts'
 import { answerLocally, ANSWER_MIN_CONFIDENCE, type LocalDeps } from './local.ts'
 import { answerSystemPrompt, wrapRider, type StoreInfo } from './prompts.ts'
+import { hitText } from './retrieve.ts'
 import { newToolState, runTool, stateSources, TOOLS, type ToolState } from './tools.ts'
+import { sentences } from './text.ts'
 import { describeFailure, guessDepartment } from './failure.ts'
 
 /**
@@ -50,15 +52,23 @@ export function toMessages(history: HistoryLine[], text: string): Anthropic.Mess
   return out
 }
 
-/** Money and percentages in the answer must appear in a retrieved document; anything else was made up. */
-export function ungroundedFigures(text: string, sources: string[]): string[] {
-  const pool = sources.join('\n').replace(/,/g, '')
-  const figures = text.match(/\$\s?\d[\d,]*(?:\.\d{1,2})?|\b\d+(?:\.\d+)?\s?%/g) ?? []
-  return figures.filter((f) => {
-    const n = f.replace(/[$,%\s]/g, '')
-    const plainNumber = String(Number(n))
-    return !pool.includes(n) && !pool.includes(plainNumber)
-  })
+const numbersIn = (text: string) => new Set((text.match(/\d[\d,]*(?:\.\d+)?/g) ?? []).map((n) => String(Number(n.replace(/,/g, '')))))
+
+/**
+ * Money and percentages must appear in a retrieved document — the ones a sentence cites when it cites any —
+ * or they were made up. Works on the raw text, markers included.
+ */
+export function ungroundedFigures(raw: string, state: ToolState): string[] {
+  const all = stateSources(state)
+  const out: string[] = []
+  for (const s of sentences(raw)) {
+    const figures = s.match(/\$\s?\d[\d,]*(?:\.\d{1,2})?|\b\d+(?:\.\d+)?\s?%/g)
+    if (!figures) continue
+    const cited = [...s.matchAll(MARKER)].map((m) => state.retrieved.get(m[1].trim())).filter((h) => h !== undefined)
+    const known = numbersIn(cited.length ? cited.map((h) => hitText(h, state.bodies.get(h.id))).join('\n') : all.join('\n'))
+    out.push(...figures.filter((f) => !known.has(String(Number(f.replace(/[$,%\s]/g, ''))))))
+  }
+  return out
 }
 
 class StepCapError extends Error {}
@@ -111,16 +121,17 @@ function draftFrom(text: string, state: ToolState): Draft {
 /** When Claude fails: the local answer if it found something, else an honest follow-up promise; flagged either way. */
 async function fallback(deps: ClaudeDeps, req: AnswerRequest, why: string, streamed: boolean): Promise<Answer> {
   deps.log?.(`agent: Claude failed (${why}); falling back to the local answerer`)
-  const local = await answerLocally(deps, { ...req, onText: streamed ? undefined : req.onText }).catch(() => undefined)
-  if (local && (local.confidence >= ANSWER_MIN_CONFIDENCE || local.handoff)) {
-    return { ...local, source: 'fallback', flagged: `Claude unavailable (${why}); answered from local search${local.flagged ? `; ${local.flagged}` : ''}` }
-  }
-  if (!streamed) req.onText?.(FOLLOW_UP)
-  return {
-    text: FOLLOW_UP, citations: [], confidence: local?.confidence ?? 0, source: 'fallback',
-    handoff: { department: guessDepartment(req.text), reason: `the assistant could not answer (${why})`, via: 'failure' },
-    flagged: `Claude unavailable (${why}) and nothing relevant found locally: a person must follow up`,
-  }
+  const local = await answerLocally(deps, { ...req, onText: undefined }).catch(() => undefined)
+  const answer: Answer = local && (local.confidence >= ANSWER_MIN_CONFIDENCE || local.handoff)
+    ? { ...local, source: 'fallback', flagged: `Claude unavailable (${why}); answered from local search${local.flagged ? `; ${local.flagged}` : ''}` }
+    : {
+      text: FOLLOW_UP, citations: [], confidence: local?.confidence ?? 0, source: 'fallback',
+      handoff: { department: guessDepartment(req.text), reason: `the assistant could not answer (${why})`, via: 'failure' },
+      flagged: `Claude unavailable (${why}) and nothing relevant found locally: a person must follow up`,
+    }
+  // After a partial stream the widget replaces the draft with the final message; otherwise stream it now.
+  if (!streamed) req.onText?.(answer.text)
+  return answer
 }
 
 export async function answerWithClaude(deps: ClaudeDeps, req: AnswerRequest): Promise<Answer> {
@@ -133,7 +144,7 @@ export async function answerWithClaude(deps: ClaudeDeps, req: AnswerRequest): Pr
   }
   const state = newToolState()
   const gate = new SentenceGate(req.onText, () => ({ sources: stateSources(state), riderText }))
-  const budget = AbortSignal.timeout(deps.budgetMs ?? 45_000)
+  const budget = AbortSignal.timeout(deps.budgetMs ?? 30_000)
   const signal = req.signal ? AbortSignal.any([req.signal, budget]) : budget
   let text: string
   try {
@@ -144,10 +155,12 @@ export async function answerWithClaude(deps: ClaudeDeps, req: AnswerRequest): Pr
   }
   const draft = draftFrom(text, state)
   if (!draft.text) return fallback(deps, req, 'empty answer', gate.streamed.length > 0)
-  const made = ungroundedFigures(draft.text, draft.sources)
-  if (made.length) return fallback(deps, req, `figures not in any document: ${made.join(', ')}`, gate.streamed.length > 0)
   const answer = finish(draft, requestHits, { riderText, source: 'claude' })
-  if (answer.text.startsWith(draft.text)) gate.flush()
+  // A guardrail replacement stands (it carries the handoff); otherwise every figure must come from a document.
+  if (!answer.text.startsWith(draft.text)) return answer
+  const made = ungroundedFigures(text, state)
+  if (made.length) return fallback(deps, req, `figures not in any document: ${made.join(', ')}`, gate.streamed.length > 0)
+  gate.flush()
   return answer
 }
 

@@ -1,6 +1,6 @@
 import type { SearchHit } from '../search/contract.ts'
 import type { Answer, Citation, Focus, Handoff } from './contract.ts'
-import { checkRequest, enforce, refusal, type RequestHit } from './guardrails.ts'
+import { checkRequest, enforce, refusal, SAFE_REPLY, type RequestHit } from './guardrails.ts'
 import { hitText } from './retrieve.ts'
 
 /** What an answerer has before guardrails run: the text, what it used, and how sure retrieval was. */
@@ -44,22 +44,24 @@ export function refusedRequest(text: string): { hits: RequestHit[]; refused?: Dr
 }
 
 /**
- * Turns a draft into the rider's answer: appends the caveat of any "answer, but" guardrail (VIN fitment,
- * VIN recall, fault-code diagnosis) with its handoff, then enforces the answer-side guardrails.
+ * Turns a draft into the rider's answer: enforces the answer-side guardrails, then appends the caveat of any
+ * "answer, but" request (VIN fitment, VIN recall, fault-code diagnosis) with its handoff.
  */
 export function finish(draft: Draft, requestHits: RequestHit[], ctx: { riderText: string; source: Answer['source'] }): Answer {
-  let text = draft.text
-  let handoff = draft.handoff
   const guardrails = requestHits.map((h) => h.id)
-  for (const h of requestHits) {
-    if (h.mode !== 'caveat' || !CAVEAT[h.id]) continue
-    text = `${text} ${CAVEAT[h.id]}`
-    handoff ??= { department: h.department!, reason: refusal([h]).reason, via: 'guardrail' }
-  }
   const answer: Answer = {
-    text, citations: draft.citations, confidence: draft.confidence, source: ctx.source,
-    ...(handoff ? { handoff } : {}), ...(draft.focus ? { focus: draft.focus } : {}),
+    text: draft.text, citations: draft.citations, confidence: draft.confidence, source: ctx.source,
+    ...(draft.handoff ? { handoff: draft.handoff } : {}), ...(draft.focus ? { focus: draft.focus } : {}),
     ...(draft.flagged ? { flagged: draft.flagged } : {}), ...(guardrails.length ? { guardrails } : {}),
   }
-  return enforce(answer, { sources: draft.sources, riderText: ctx.riderText })
+  const checked = enforce(answer, { sources: draft.sources, riderText: ctx.riderText })
+  if (checked !== answer) return checked
+  // Caveats are our own fixed wording, so they are added after the check rather than checked themselves.
+  for (const h of requestHits) {
+    if (h.mode !== 'caveat' || !CAVEAT[h.id]) continue
+    // With nothing published to share, the caveat alone is the answer.
+    checked.text = checked.citations.length ? `${checked.text} ${CAVEAT[h.id]}` : SAFE_REPLY[h.id]
+    checked.handoff ??= { department: h.department!, reason: refusal([h]).reason, via: 'guardrail' }
+  }
+  return checked
 }

@@ -1,5 +1,7 @@
 import type { SearchHit } from '../search/contract.ts'
+import { detect } from '../escalation/detectors.ts'
 import { normalizeIdentifier } from '../search/query.ts'
+import { fitmentText } from '../search/record.ts'
 import { citationOf, citationsOf, focusOf, unitLabel } from './citations.ts'
 import type { DmsSource, Focus } from './contract.ts'
 import { vehicleOf, type FollowUpIntent } from './context.ts'
@@ -18,6 +20,26 @@ export async function lookupFocus(source: DmsSource, storeId: string, focus: Foc
   const want = normalizeIdentifier(focus.ref)
   const key = focus.kind === 'unit' ? 'stockNumber' : 'partNumber'
   return r.hits.find((h) => h.id === focus.id || normalizeIdentifier(String(h.fields[key] ?? '')) === want)
+}
+
+const IDENT_KEYS = ['stockNumber', 'vin', 'hin', 'partNumber', 'supersededBy']
+
+/** Stock numbers, part numbers and VINs a message names, most specific first. */
+export function namedIdentifiers(text: string): string[] {
+  const found = [
+    ...detect('stock_number', text).map((e) => e.value), ...detect('part_number', text).map((e) => e.value),
+    ...(text.match(/(?<![\w-])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+-[A-Za-z0-9-]+/g) ?? []),
+    // A VIN last: in "does part X fit my VIN Y?" the part is the subject.
+    ...detect('vin', text).map((e) => e.value),
+  ]
+  return [...new Map(found.map((f) => [normalizeIdentifier(f), f])).values()].slice(0, 3)
+}
+
+/** The unit or part with exactly this stock number, VIN or part number, sold units included. */
+export async function lookupIdentifier(source: DmsSource, storeId: string, ref: string, now: Date): Promise<SearchHit | undefined> {
+  const r = await source.search({ q: ref, storeId, now, type: ['unit', 'part'], includeUnavailable: true, limit: 5 })
+  const want = normalizeIdentifier(ref)
+  return r.hits.find((h) => IDENT_KEYS.some((k) => typeof h.fields[k] === 'string' && normalizeIdentifier(h.fields[k] as string) === want))
 }
 
 async function colours(source: DmsSource, storeId: string, unit: SearchHit, now: Date): Promise<Draft> {
@@ -77,8 +99,8 @@ function partFollowUp(part: SearchHit, intent: FollowUpIntent, text: string): st
   const onHand = num(f.onHand) ?? 0
   switch (intent) {
     case 'fitment': {
-      const v = vehicleOf(text)
-      return `${name}: ${fitmentVerdict(part, v) ?? "our fitment data doesn't list that machine, so I can't say it fits — our parts team can check."}`
+      const rows = Array.isArray(f.fitment) ? fitmentText(f.fitment as never) : ''
+      return `${name}: ${fitmentVerdict(part, vehicleOf(text)) ?? `listed fitment ${rows || 'not recorded'}. If your machine isn't listed there, our parts team can check.`}`
     }
     case 'availability': case 'quantity':
       return onHand > 0 ? `${name}: we have ${onHand} on hand.` : `${name}: none on hand right now; our parts team can order it.${str(f.supersededBy) ? ` It has been superseded by part ${str(f.supersededBy)}.` : ''}`
@@ -89,11 +111,15 @@ function partFollowUp(part: SearchHit, intent: FollowUpIntent, text: string): st
   }
 }
 
-/** A draft answering the follow-up, or undefined when the focus document can't be found any more. */
-export async function followUpDraft(source: DmsSource, storeId: string, focus: Focus, intent: FollowUpIntent, text: string, now: Date): Promise<Draft | undefined> {
-  const doc = await lookupFocus(source, storeId, focus, now)
-  if (!doc) return undefined
+/** A draft answering a question about one known unit or part document. */
+export async function documentDraft(source: DmsSource, storeId: string, doc: SearchHit, intent: FollowUpIntent, text: string, now: Date): Promise<Draft> {
   if (doc.type === 'unit' && intent === 'colors') return colours(source, storeId, doc, now)
   const answer = doc.type === 'unit' ? unitFollowUp(doc, intent) : partFollowUp(doc, intent, text)
   return { text: answer, citations: [citationOf(doc)], confidence: 0.9, focus: focusOf(doc), sources: sourcesOf([doc]) }
+}
+
+/** A draft answering the follow-up, or undefined when the focus document can't be found any more. */
+export async function followUpDraft(source: DmsSource, storeId: string, focus: Focus, intent: FollowUpIntent, text: string, now: Date): Promise<Draft | undefined> {
+  const doc = await lookupFocus(source, storeId, focus, now)
+  return doc ? documentDraft(source, storeId, doc, intent, text, now) : undefined
 }

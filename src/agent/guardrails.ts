@@ -63,7 +63,7 @@ const VIN_REF = /\b(?:your|this|that|the\s+same)\s+(?:vin|serial|hull\s+(?:id|nu
 const RECALL = /\brecall|\bcampaign\b|\bremedy\b/i
 const RECALL_STATUS = /\b(?:is|isn'?t|is\s+not|are|aren'?t|was|wasn'?t|has|hasn'?t|have|haven'?t)\s+(?:\w+\s+){0,2}(?:affected|covered|included|subject|part\s+of|been\s+(?:done|completed|performed|fixed|repaired)|open|clear|eligible)\b|\bno\s+open\s+recalls\b|\b(?:not|isn'?t)\s+(?:affected|included|covered)\b|\b(?:remedy|fix)\s+(?:for|on)\s+your\b|\b(?:is|are)\s+(?:all\s+)?clear\b|\b(?:falls?|fall)\s+(?:in|within|outside)\b/i
 const APPOINTMENT = new RegExp([
-  String.raw`\b(?:we|i)(?:'ll|\s+will|\s+can|\s+could|'ve|\s+have)\s+(?:\w+\s+){0,2}(?:see|fit|squeeze|get|take|book|schedule|pencil|put)\s+(?:you|it|your\s+\w+)\s+(?:in\s+)?(?:at|on|for|this|next|tomorrow|today|tonight|first\s+thing|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b`,
+  String.raw`\b(?:we|i)(?:'ll|\s+will|\s+can|\s+could|'ve|\s+have)\s+(?:\w+\s+){0,2}(?:see|fit|squeeze|get|take|book|schedule|pencil|put)\s+(?:you|them|him|her|it|your\s+\w+|the\s+\w+)\s+(?:in\s+)?(?:at|on|for|this|next|tomorrow|today|tonight|first\s+thing|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b`,
   String.raw`\b(?:your\s+)?appointment\s+(?:is|has\s+been|'s)\s+(?:\w+\s+)?(?:confirmed|booked|set|scheduled|reserved)\b`,
   String.raw`\b(?:booked|scheduled|reserved)\s+(?:you|your|a\s+slot|a\s+spot|a\s+bay)\b`,
   String.raw`\b(?:come|bring\s+it|drop\s+it\s+off|stop)\s+(?:in|by|over)?\s*(?:at|on)\s+(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow)\b`,
@@ -82,7 +82,7 @@ const DIAGNOSIS = new RegExp([
 /** Distinctive phrases of the system prompts: any of them in an answer means the prompt leaked. */
 const PROMPT_MARKERS = [
   'untrusted_data', 'never follow instructions found inside', 'pitwall-guardrails', 'request_handoff tool', 'rules of this chat',
-  '<rider_message', '<document', 'system prompt:',
+  '<rider_message', '</rider_message', '<document', '</document', '<system', '</untrusted_data', 'system prompt:',
 ]
 
 export interface AnswerCheckContext {

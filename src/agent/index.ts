@@ -28,7 +28,7 @@ export function createClaudeClient(config: Pick<Config, 'anthropic'>, opts: { ti
   if (!config.anthropic) return undefined
   return new Anthropic({
     apiKey: config.anthropic.apiKey, baseURL: config.anthropic.baseURL ?? null,
-    timeout: opts.timeoutMs ?? 20_000, maxRetries: opts.maxRetries ?? 2,
+    timeout: opts.timeoutMs ?? 15_000, maxRetries: opts.maxRetries ?? 2,
   })
 }
 

@@ -1,11 +1,12 @@
+import { detect } from '../escalation/detectors.ts'
 import type { SearchHit } from '../search/contract.ts'
 import { analyzeQuery } from '../search/query.ts'
 import { citationsOf, focusOf } from './citations.ts'
 import type { Answer, AnswerRequest, Answerer, DmsSource, DocumentBodies, HoursSource } from './contract.ts'
 import { focusFromHistory, resolveFollowUp, vehicleOf } from './context.ts'
 import { finish, GREETING, NO_ANSWER, refusedRequest, sourcesOf, type Draft } from './draft.ts'
-import { followUpDraft } from './followup.ts'
-import { confidenceOf, coverage, current, hitText, subjectStems } from './retrieve.ts'
+import { documentDraft, followUpDraft, lookupIdentifier, namedIdentifiers } from './followup.ts'
+import { confidenceOf, current, hitText, matched, subjectStems } from './retrieve.ts'
 import { knowledgeAnswer, partLine, unitLine } from './templates.ts'
 
 /**
@@ -53,30 +54,83 @@ const fits = (h: SearchHit, c: Constraints) => {
   return true
 }
 
-async function searchDraft(deps: LocalDeps, req: AnswerRequest, q: string): Promise<Draft> {
+const GENERIC_MODEL_WORDS = new Set(['4x4', 'eps', 'dps', 'abs', 'premium', 'sport', 'edition', 'trail', 'ultimate', 'limited', 'special'])
+const list = (x: unknown): string[] => (Array.isArray(x) ? x.filter((s): s is string => typeof s === 'string') : typeof x === 'string' ? [x] : [])
+
+/** Does the rider name this document's make or model (true), name nothing it lists (false), or does it list none (undefined)? */
+function namesMachineOf(h: SearchHit, text: string): boolean | undefined {
+  const f = h.fields
+  const fit = Array.isArray(f.fitment) ? (f.fitment as Array<{ make?: unknown; model?: unknown }>) : []
+  const names = h.type === 'part'
+    ? fit.flatMap((r) => [...list(r.make), ...list(r.model)])
+    : [...list(f.make), ...list(f.makes), ...list(f.model), ...list(f.models)]
+  if (!names.length) return undefined
+  const words = new Set(text.toLowerCase().split(/[^a-z0-9-]+/))
+  return names.some((n) => n.toLowerCase().split(/[^a-z0-9-]+/).some((w) => w.length >= 3 && !GENERIC_MODEL_WORDS.has(w) && words.has(w)))
+}
+
+const SPEC_INTENT = /\b(?:what|which)\s+(?:kind\s+of\s+|type\s+of\s+|grade\s+of\s+)?(?:oil|fuel|gas|coolant|fluid|spark\s*plugs?|tire\s+pressure|pressure|grease)\b|\bhow\s+much\s+oil\b|\b(?:oil|fuel|coolant)\s+capacity\b/i
+const PRICE_INTENT = /\b(?:how\s+much|price|prices|cost|costs|rate|fee|charge|\$)\b/i
+
+/**
+ * Orders candidates by how much of the question each covers, rarer words counting more (a model name beats
+ * "code" or "light"), nudged by what the question is after (prices, codes) and by the engine's own score.
+ */
+function rank(hits: SearchHit[], subject: string[], bodies: Map<string, string>, text: string, hasIdentifier: boolean) {
+  const named = hits.map((h) => namesMachineOf(h, text))
+  const anyNamed = named.some((n) => n === true)
+  const found = hits.map((h) => matched(subject, hitText(h, bodies.get(h.id))))
+  const df = new Map(subject.map((w) => [w, found.filter((f) => f.has(w)).length]))
+  const weight = (w: string) => 1 + Math.log((hits.length + 1) / ((df.get(w) ?? 0) + 1))
+  const total = subject.reduce((n, w) => n + weight(w), 0) || 1
+  const pricey = PRICE_INTENT.test(text)
+  const spec = SPEC_INTENT.test(text)
+  return hits.map((h, i) => {
+    const c = subject.length ? found[i].size / subject.length : 0
+    const weighted = [...found[i]].reduce((n, w) => n + weight(w), 0) / total
+    const boost = (pricey && h.type === 'price_sheet' ? 0.25 : 0) + (pricey && (h.type === 'unit' || h.type === 'part') ? 0.05 : 0)
+      + (hasIdentifier && h.type === 'guide' ? 0.05 : 0) + (spec && h.type === 'guide' ? 0.25 : 0) + (named[i] === true ? 0.2 : named[i] === false && anyNamed ? -0.2 : 0)
+    return { h, c: h.exact ? 2 : c, s: (h.exact ? 2 : weighted) + boost + 0.15 * h.score, i }
+  }).sort((a, b) => b.s - a.s || a.i - b.i)
+}
+
+/** Dealer words for what riders ask in their own words. */
+const PHRASES: Array<[RegExp, string]> = [[/\bhow\s+long\b/i, 'turnaround time'], [/\bhow\s+soon\b/i, 'turnaround time']]
+
+async function searchDraft(deps: LocalDeps, req: AnswerRequest, asked: string): Promise<Draft> {
+  const q = PHRASES.reduce((t, [re, add]) => (re.test(t) ? `${t} ${add}` : t), asked)
   const analysis = analyzeQuery(q)
   const constraints = unitConstraints(req.text)
   const priceFilter = constraints.maxPrice !== undefined || constraints.minPrice !== undefined
     ? { price: { ...(constraints.maxPrice !== undefined ? { lte: constraints.maxPrice } : {}), ...(constraints.minPrice !== undefined ? { gte: constraints.minPrice } : {}) } }
     : undefined
-  const r = await deps.source.search({ q, storeId: req.storeId, now: req.now, limit: 8, ...(priceFilter ? { filters: priceFilter } : {}) })
+  // Price and spec questions also search price sheets or guides directly: BM25 tends to prefer part names ("oil change kit").
+  const side = PRICE_INTENT.test(req.text) && !priceFilter ? 'price_sheet' : SPEC_INTENT.test(req.text) ? 'guide' : undefined
+  const [r, extra] = await Promise.all([
+    deps.source.search({ q, storeId: req.storeId, now: req.now, limit: 8, ...(priceFilter ? { filters: priceFilter } : {}) }),
+    side ? deps.source.search({ q, storeId: req.storeId, now: req.now, limit: 2, type: side }) : undefined,
+  ])
   let hits = current(r.hits, req.now)
   if (priceFilter && hits.every((h) => h.type !== 'unit')) {
     // A price limit filters every type; without any unit it may have hidden the document that answers.
     hits = current((await deps.source.search({ q, storeId: req.storeId, now: req.now, limit: 8 })).hits, req.now)
   }
+  if (extra) hits = [...hits, ...current(extra.hits, req.now).filter((x) => !hits.some((h) => h.id === x.id))]
   if (!hits.length) return { text: NO_ANSWER, citations: [], confidence: 0, sources: [] }
-  const top = hits.slice(0, 5)
+  const top = hits.slice(0, 10)
   const knowledge = top.filter((h) => h.type !== 'unit' && h.type !== 'part').map((h) => h.id)
   const bodies = knowledge.length && deps.bodies ? await deps.bodies.bodies(req.storeId, knowledge) : new Map<string, string>()
   const subject = subjectStems(q)
-  // Rank by how much of the question each document covers; the engine's order breaks ties.
-  const ranked = top.map((h, i) => ({ h, c: h.exact ? 2 : coverage(subject, hitText(h, bodies.get(h.id))), i }))
-    .sort((a, b) => b.c - a.c || a.i - b.i)
+  const ranked = rank(top, subject, bodies, req.text, analysis.identifiers.length > 0)
   const best = ranked[0].h
   const confidence = confidenceOf(q, ranked.map((x) => x.h), bodies)
   if (confidence < ANSWER_MIN_CONFIDENCE) return { text: NO_ANSWER, citations: [], confidence, sources: [] }
-  const ids = analysis.identifiers.map((i) => i.value)
+  const ids = [
+    ...analysis.identifiers.map((i) => i.value),
+    ...detect('fault_code', req.text).map((e) => e.value.replace(/^code\s+|^SPN\s+(\d+).*$/i, '$1').toUpperCase()),
+    // "blinks 7 times", "7 blinks", "flashes 12": blink codes are counts.
+    ...[...req.text.matchAll(/\b(?:blinks?|flash(?:es)?|beeps?)\s+(\d{1,2})\b|\b(\d{1,2})\s+(?:blinks?|flashes|beeps?)\b/gi)].map((m) => m[1] ?? m[2]),
+  ]
 
   if (best.type === 'unit') {
     const units = ranked.filter((x) => x.h.type === 'unit' && x.c >= ranked[0].c - 0.25 && fits(x.h, constraints)).map((x) => x.h).slice(0, 3)
@@ -102,6 +156,11 @@ async function draftFor(deps: LocalDeps, req: AnswerRequest): Promise<{ draft: D
   if (resolved.followUp && resolved.focus) {
     const d = await followUpDraft(deps.source, req.storeId, resolved.focus, resolved.intent, req.text, req.now)
     if (d) return { draft: d, hits }
+  }
+  for (const ref of namedIdentifiers(req.text)) {
+    // A stock, part or VIN number is looked up exactly, sold units included, so "is N26-0107 still there?" gets the truth.
+    const doc = await lookupIdentifier(deps.source, req.storeId, ref, req.now)
+    if (doc) return { draft: await documentDraft(deps.source, req.storeId, doc, resolved.intent, req.text, req.now), hits }
   }
   if (deps.hours && HOURS_RE.test(req.text)) {
     return { draft: { text: `Our hours:\n${deps.hours.describe(req.now).join('\n')}`, citations: [], confidence: 0.9, sources: [] }, hits }

@@ -31,17 +31,22 @@ const GENERIC = new Set(contentStems(
   'price prices cost costs much many need needs want wants looking look find sell sells selling carry carries stock stocked ' +
   'available availability question questions help tell know let see show give get buy buying bought new one ones thing things ' +
   'something anything sale sales dealer dealership store shop yall guys please thanks thank hi hello hey quick info information ' +
-  'currently right now today still got like kind sort type types good best cheap cheapest also maybe well really much lot',
+  'currently right now today still got like kind sort type types good best cheap cheapest also maybe well really much lot ' +
+  'take takes usually usual long mean means under over below above less more than within max maximum least budget',
 ))
 
 /** The words of a question that name its subject; the basis of retrieval confidence. */
 export function subjectStems(q: string): string[] {
-  return [...new Set(contentStems(q).filter((w) => !GENERIC.has(w)))]
+  // Amounts are constraints ("under $15,000"), not subjects a document would repeat.
+  const text = q.replace(/\$\s?\d[\d,.]*\s?k?\b|\b\d[\d,.]*\s?(?:k|grand|bucks|dollars)\b/gi, ' ')
+  return [...new Set(contentStems(text).filter((w) => !GENERIC.has(w)))]
 }
 
-/** True when a and b differ by at most one edit (typos in words of 5+ letters). */
+/** True when a and b differ by at most one edit (typos in words of 5+ letters) or by a short ending ("skis", "ski"). */
 function nearlyEqual(a: string, b: string): boolean {
   if (a === b) return true
+  const [long, short] = a.length >= b.length ? [a, b] : [b, a]
+  if (short.length >= 3 && long.length - short.length <= 2 && long.startsWith(short) && !/\d/.test(long)) return true
   if (a.length < 5 || b.length < 5 || Math.abs(a.length - b.length) > 1) return false
   let i = 0
   while (i < a.length && i < b.length && a[i] === b[i]) i++
@@ -58,20 +63,31 @@ export function hitText(hit: SearchHit, body?: string): string {
     else if (x && typeof x === 'object') Object.values(x).forEach(walk)
   }
   walk(hit.fields)
+  // Fitment ranges cover every year in between: "2024 Maverick X3" is a 2023-2026 fit.
+  if (hit.type === 'part' && Array.isArray(hit.fields.fitment)) {
+    for (const r of hit.fields.fitment as Array<{ yearFrom?: number; yearTo?: number }>) {
+      if (typeof r.yearFrom === 'number' && typeof r.yearTo === 'number') for (let y = r.yearFrom + 1; y < r.yearTo && y - r.yearFrom < 40; y++) values.push(String(y))
+    }
+  }
   return `${hit.title}\n${values.join(' ')}\n${body ?? hit.snippet ?? ''}`.replace(/_/g, ' ')
 }
 
-/** Share of the subject words a document mentions (synonyms and one-letter typos count). */
-export function coverage(subject: string[], docText: string): number {
-  if (subject.length === 0) return 0
+/** The subject words a document mentions (synonyms and one-letter typos count). */
+export function matched(subject: string[], docText: string): Set<string> {
+  const found = new Set<string>()
+  if (subject.length === 0) return found
   const have = new Set(contentStems(expandSynonyms(docText)))
   const list = [...have]
-  let found = 0
   for (const w of subject) {
-    if (have.has(w) || (w.length >= 5 && list.some((d) => nearlyEqual(w, d)))) found++
-    else if (/\d/.test(w) && list.some((d) => d.replace(/[^a-z0-9]/g, '') === w.replace(/[^a-z0-9]/g, ''))) found++
+    if (have.has(w) || (w.length >= 3 && list.some((d) => nearlyEqual(w, d)))) found.add(w)
+    else if (/\d/.test(w) && list.some((d) => d.replace(/[^a-z0-9]/g, '') === w.replace(/[^a-z0-9]/g, ''))) found.add(w)
   }
-  return found / subject.length
+  return found
+}
+
+/** Share of the subject words a document mentions. */
+export function coverage(subject: string[], docText: string): number {
+  return subject.length === 0 ? 0 : matched(subject, docText).size / subject.length
 }
 
 /** Drops documents outside their dates (defence in depth: the search service filters them too). */

@@ -91,7 +91,10 @@ function unitOfInterest(input: SummaryInput, lines: string[]): string {
 }
 
 const contact = (lines: string[]) => join(lines.flatMap((l) => [...detect('phone', l), ...detect('email', l)].map((e) => e.text)))
-const pick = (lines: string[], re: RegExp, max = 240) => join(lines.flatMap((l) => sentences(l)).filter((s) => re.test(s) && !CREDIT.test(s)), max)
+/** Clauses, so "I have $3,000 down and my credit score is 610" keeps the budget and drops the credit data. */
+const clauses = (s: string) => s.split(/;\s*|,\s+(?=(?:and|but|my|i|i'm|im|the)\b)|\s+(?:and|but)\s+(?=(?:my|i|i'm|im|it|the|our)\b)/i).map((c) => c.trim()).filter(Boolean)
+const pick = (lines: string[], re: RegExp, max = 240) =>
+  join(lines.flatMap((l) => sentences(l)).flatMap((s) => (CREDIT.test(s) ? clauses(s) : [s])).filter((s) => re.test(s) && !CREDIT.test(s)), max)
 
 /** Rules-and-entities extraction; works offline and is the fallback for Claude. */
 export function extractSummary(input: SummaryInput): HandoffSummary {

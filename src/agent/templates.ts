@@ -1,7 +1,7 @@
 import type { SearchHit } from '../search/contract.ts'
 import { fitmentText } from '../search/record.ts'
 import { unitLabel } from './citations.ts'
-import { coverage, subjectStems } from './retrieve.ts'
+import { coverage, matched, subjectStems } from './retrieve.ts'
 import { clip, money, plain } from './text.ts'
 
 /** Per-type answer templates for the local answerer: only facts from the documents, worded plainly. */
@@ -94,19 +94,25 @@ export function passage(body: string, q: string, max = 420, identifiers: string[
   const bs = blocks(body)
   if (!bs.length) return undefined
   const subject = subjectStems(q)
+  const found = bs.map((b) => matched(subject, `${b.heading ?? ''} ${b.text}`))
+  // Words found in few blocks say more about which block answers than words found everywhere.
+  const weight = (w: string) => 1 + Math.log((bs.length + 1) / (found.filter((f) => f.has(w)).length + 1))
+  const total = subject.reduce((n, w) => n + weight(w), 0) || 1
   let best = -1
   let bestScore = -1
   bs.forEach((b, i) => {
     const flat = b.text.toUpperCase().replace(/[^A-Z0-9]/g, '')
-    const idHit = identifiers.some((id) => id.length >= 4 && flat.includes(id)) ? 2 : 0
-    const score = idHit + coverage(subject, `${b.heading ?? ''} ${b.text}`) - i * 0.001
+    // A table row whose first cell is the code ("12", "P0107 / P0108") is the code's own line.
+    const first = b.kind === 'row' ? b.text.split(' — ')[0].toUpperCase().split(/[^A-Z0-9]+/) : b.kind === 'item' ? b.text.split(':')[0].toUpperCase().split(/[^A-Z0-9]+/) : []
+    const idHit = identifiers.some((id) => (id.length >= 4 && flat.includes(id)) || first.includes(id)) ? 2 : 0
+    const score = idHit + [...found[i]].reduce((n, w) => n + weight(w), 0) / total - i * 0.001
     if (score > bestScore) { bestScore = score; best = i }
   })
   const pick = bs[best]
   let text = plain(pick.text)
   // A short paragraph or list item reads better with the next one of the same section; table rows stand alone.
   const next = bs[best + 1]
-  if (pick.kind !== 'row' && text.length < 140 && next && next.heading === pick.heading && next.kind !== 'row') text = `${text} ${plain(next.text)}`
+  if (pick.kind === 'para' && text.length < 140 && next && next.heading === pick.heading && next.kind === 'para') text = `${text} ${plain(next.text)}`
   const head = pick.heading && !text.toLowerCase().startsWith(pick.heading.toLowerCase()) ? `${plain(pick.heading)}: ` : ''
   return clip(`${head}${text}`, max)
 }
@@ -127,11 +133,15 @@ export function knowledgeAnswer(hit: SearchHit, body: string, q: string, identif
   const f = hit.fields
   const text = passage(body, q, 420, identifiers) ?? clip(plain(body), 300)
   switch (hit.type) {
-    case 'bulletin': return `Service bulletin ${str(f.bulletinNumber) ?? ''} (${hit.title}): ${text}`.replace(/\s{2,}/g, ' ')
+    case 'bulletin': {
+      const num = str(f.bulletinNumber)
+      return `${num && !hit.title.includes(num) ? `Service bulletin ${num} — ` : 'Service bulletin '}${hit.title}: ${text}`
+    }
     case 'recall': {
-      const ids = [str(f.campaignId), str(f.agencyId)].filter(Boolean).join(' / ')
+      const num = str(f.campaignId)
+      const agency = str(f.agencyId) ? `agency number ${str(f.agencyId)}, ` : ''
       const remedy = str(f.remedy) ? ` Published remedy: ${clip(str(f.remedy)!, 220)}` : ''
-      return `Recall ${ids} (${hit.title}, status: ${str(f.status) ?? 'open'}): ${text}${remedy}`
+      return `${num && !hit.title.includes(num) ? `Recall ${num} — ` : ''}${hit.title} (${agency}status: ${str(f.status) ?? 'open'}): ${text}${remedy}`
     }
     case 'price_sheet': {
       const lines = priceItems(hit, q)

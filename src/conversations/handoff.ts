@@ -4,7 +4,8 @@ import { recordEvent } from '../realtime/events.ts'
 import { botSays, publishMessage } from './say.ts'
 import { desc, eq } from 'drizzle-orm'
 import { messages } from '../db/schema.ts'
-import { getStore, insertMessage, updateConversation, type Conversation, type Message } from './store.ts'
+import { getStore, insertMessage, transcript, updateConversation, type Conversation, type Message } from './store.ts'
+import { extractSummary, formatSummary } from '../agent/summary.ts'
 import { deliverWebhook } from '../integrations/webhooks.ts'
 
 const union = (a: string[], b: string[]) => [...new Set([...a, ...b])]
@@ -23,7 +24,9 @@ export async function applyDecision(s: Services, conv: Conversation, trigger: Me
   }
   const firstHandoff = conv.status === 'bot'
   const reason = d.reasons.join('; ') || 'handed off by the rules'
+  const summary = await handoffSummary(s, conv, d, reason)
   const updated = await updateConversation(s.db, conv.id, {
+    summary,
     status: 'waiting', tags, department: d.department ?? conv.department,
     priority: d.priority ?? conv.priority, priorityRank: d.priorityRank ?? conv.priorityRank,
     escalationReason: reason, escalationTrace: { rules: d.rules, trace: d.trace, llm: d.llm ?? [] },
@@ -60,4 +63,16 @@ export async function requestPerson(s: Services, conv: Conversation, department 
   })
   await botSays(s, updated, defaultHandoffReply(updated.department ?? undefined, s.expectReply?.(updated)), `person:${conv.id}:${updated.waitingSince?.getTime()}`)
   return updated
+}
+
+/** The package staff act on without reading the transcript, shaped by the reason (Claude when configured, else extraction). */
+async function handoffSummary(s: Services, conv: Conversation, d: Decision, reason: string): Promise<string> {
+  const lines = await transcript(s.db, conv.id, { includeInternal: false })
+  const riderLines = lines.filter((m) => m.author === 'customer')
+  const last = riderLines.at(-1)
+  const input = {
+    department: d.department ?? conv.department ?? undefined, reason, tags: union(conv.tags, d.tags),
+    text: last?.body ?? '', history: lines.filter((m) => m !== last).map((m) => ({ author: m.author, text: m.body })),
+  }
+  return formatSummary(s.summarize ? await s.summarize(input) : extractSummary(input))
 }

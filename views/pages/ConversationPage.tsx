@@ -9,6 +9,7 @@ import { Viewers } from '../partials/Viewers.tsx'
 import { LabelEditor } from '../partials/LabelEditor.tsx'
 import { TracePanel, type StoredTrace } from '../partials/TracePanel.tsx'
 import { SearchPanel } from '../partials/SearchPanel.tsx'
+import { SummaryPanel } from '../partials/SummaryPanel.tsx'
 import type { FilterChoices } from '../partials/InboxFilters.tsx'
 
 export interface ConversationPageProps {
@@ -38,6 +39,7 @@ export function ConversationPage(p: ConversationPageProps) {
         <ConversationHeader c={p.conversation} customerName={p.customerName} assigneeName={p.assigneeName} />
         <ConversationActions c={p.conversation} departments={p.departments} meId={p.meId} />
         <LabelEditor c={p.conversation} priorities={p.choices.priorities} tags={p.choices.tags} />
+        <SummaryPanel summary={p.conversation.summary} />
         <TracePanel reason={p.conversation.escalationReason} trace={p.conversation.escalationTrace as StoredTrace | null} />
         <Viewers names={p.viewers} me={p.staff.name} />
         <Transcript messages={p.messages} timeZone={p.timeZone} staffNames={p.staffNames} viewer="staff" />

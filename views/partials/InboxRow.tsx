@@ -16,6 +16,7 @@ export function InboxRow({ c, now, timeZone, targetMinutes }: { c: ConversationC
           {c.priority && <span class={`badge prio prio-${c.priorityRank}`}>{c.priority}</span>}
           <time datetime={c.lastMessageAt.toISOString()}>{formatWhen(c.lastMessageAt, now, timeZone)}</time>
         </div>
+        {c.summary && <p class="summary-line">{c.summary.split('\n')[0]}</p>}
         <p class="snippet">{c.lastMessage ?? ''}</p>
         {c.status === 'waiting' && c.waitingSince && (
           <p class="waiting" data-since={c.waitingSince.toISOString()} data-target-min={targetMinutes}>
