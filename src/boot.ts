@@ -7,6 +7,7 @@ import { pgBus } from './realtime/pg-bus.ts'
 import { Presence } from './realtime/presence.ts'
 import { watchRules } from './conversations/rules-services.ts'
 import { createSearch } from './search/service.ts'
+import { agentServices } from './agent/services.ts'
 import postgres from 'postgres'
 
 export interface Running extends Services { close(): Promise<void> }
@@ -27,8 +28,9 @@ export async function bootServices(config: Config, opts: { search?: boolean } = 
     const rules = watchRules(config, now)
     const search = opts.search === false ? undefined : createSearch(config, database, { log: (l) => console.error(l) })
     search?.catch((err) => console.error(`search: could not build the index: ${(err as Error).message}`))
+    const agent = search ? agentServices(config, database, search, () => rules.source.current(), (l) => console.error(l)) : {}
     return {
-      config, database, db: database.db, bus, now, presence, ...rules.parts, search,
+      config, database, db: database.db, bus, now, presence, ...rules.parts, search, ...agent,
       async close() {
         // An index still being built is abandoned: shutdown must not wait for it.
         await Promise.race([search?.then((s) => s.close()).catch(() => {}), Bun.sleep(1000)])

@@ -4,6 +4,7 @@ import type { Bus } from './realtime/bus.ts'
 import type { Presence } from './realtime/presence.ts'
 import type { SearchService } from './search/service.ts'
 import type { HandoffSummary, SummaryInput } from './agent/summary.ts'
+import type { Answerer } from './agent/contract.ts'
 import type { Decision, TriageContext } from './escalation/types.ts'
 import type { Rules } from './escalation/index.ts'
 import type { RulesStatusView } from '../views/partials/RulesBanner.tsx'
@@ -23,6 +24,8 @@ export interface Services {
   search?: Promise<SearchService>
   /** The escalation decision for a rider message (rules, plus the LLM tier where a rule asks). */
   triage?(ctx: TriageContext): Promise<Decision>
+  /** Answers riders from the DMS content (Claude or local); absent: a fixed acknowledgement. */
+  answerer?: Answerer
   /** Handoff summary (Claude when configured); extraction from the transcript when absent. */
   summarize?(input: SummaryInput): Promise<HandoffSummary>
   /** The rules in force (last good version of the rules file). */

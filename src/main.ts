@@ -9,6 +9,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default:
   'seed-demo': { summary: 'Load the demo dealership', load: () => import('./cli/seed-demo.ts') },
   import: { summary: 'Import DMS files (inventory CSV, parts CSV, Markdown, JSONL)', load: () => import('./cli/import.ts') },
   search: { summary: 'Search the DMS content', load: () => import('./cli/search.ts') },
+  ask: { summary: 'Ask the assistant a question (nothing is stored)', load: () => import('./cli/ask.ts') },
   triage: { summary: 'Run the escalation rules on a message or a JSONL file', load: () => import('./cli/triage.ts') },
   rules: { summary: 'Check, test and replay the escalation rules file', load: () => import('./cli/rules.ts') },
 }

@@ -84,10 +84,12 @@ async function runLoop(deps: ClaudeDeps, req: AnswerRequest, state: ToolState, g
       { model: deps.models.smart, max_tokens: deps.maxTokens ?? 1024, system, tools: TOOLS, messages },
       { signal },
     )
-    stream.on('text', (delta) => gate.push(delta))
+    // Text from an earlier round ("Let me check.") and this one must not run together.
+    let first = true
+    stream.on('text', (delta) => { gate.push(first && text ? ` ${delta}` : delta); first = false })
     const msg = await stream.finalMessage()
     const said = msg.content.filter((b): b is Anthropic.TextBlock => b.type === 'text').map((b) => b.text).join('')
-    text += said
+    text = text && said ? `${text} ${said}` : text + said
     const calls = msg.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use')
     if (msg.stop_reason === 'refusal') throw new MalformedError('the model refused')
     if (msg.stop_reason === 'max_tokens' && !calls.length) throw new MalformedError('the answer was cut off (max_tokens)')

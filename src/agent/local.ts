@@ -69,7 +69,7 @@ function namesMachineOf(h: SearchHit, text: string): boolean | undefined {
   return names.some((n) => n.toLowerCase().split(/[^a-z0-9-]+/).some((w) => w.length >= 3 && !GENERIC_MODEL_WORDS.has(w) && words.has(w)))
 }
 
-const SPEC_INTENT = /\b(?:what|which)\s+(?:kind\s+of\s+|type\s+of\s+|grade\s+of\s+)?(?:oil|fuel|gas|coolant|fluid|spark\s*plugs?|tire\s+pressure|pressure|grease)\b|\bhow\s+much\s+oil\b|\b(?:oil|fuel|coolant)\s+capacity\b/i
+const SPEC_INTENT = /\b(?:what|which)\s+(?:kind\s+of\s+|type\s+of\s+|grade\s+of\s+)?(?:oil|fuel|gas|coolant|fluid|tire\s+pressure|pressure|grease)\b|\bhow\s+much\s+oil\b|\b(?:oil|fuel|coolant)\s+capacity\b/i
 const PRICE_INTENT = /\b(?:how\s+much|price|prices|cost|costs|rate|fee|charge|\$)\b/i
 
 /**
@@ -89,7 +89,7 @@ function rank(hits: SearchHit[], subject: string[], bodies: Map<string, string>,
     const c = subject.length ? found[i].size / subject.length : 0
     const weighted = [...found[i]].reduce((n, w) => n + weight(w), 0) / total
     const boost = (pricey && h.type === 'price_sheet' ? 0.25 : 0) + (pricey && (h.type === 'unit' || h.type === 'part') ? 0.05 : 0)
-      + (hasIdentifier && h.type === 'guide' ? 0.05 : 0) + (spec && h.type === 'guide' ? 0.25 : 0) + (named[i] === true ? 0.2 : named[i] === false && anyNamed ? -0.2 : 0)
+      + (hasIdentifier && h.type === 'guide' ? 0.05 : 0) + (spec && h.type === 'guide' ? 0.4 : 0) + (named[i] === true ? 0.2 : named[i] === false && anyNamed ? -0.2 : 0)
     return { h, c: h.exact ? 2 : c, s: (h.exact ? 2 : weighted) + boost + 0.15 * h.score, i }
   }).sort((a, b) => b.s - a.s || a.i - b.i)
 }
@@ -124,7 +124,8 @@ async function searchDraft(deps: LocalDeps, req: AnswerRequest, asked: string): 
   const ranked = rank(top, subject, bodies, req.text, analysis.identifiers.length > 0)
   const best = ranked[0].h
   const confidence = confidenceOf(q, ranked.map((x) => x.h), bodies)
-  if (confidence < ANSWER_MIN_CONFIDENCE) return { text: NO_ANSWER, citations: [], confidence, sources: [] }
+  // Declining to answer is zero confidence in the answer, so the rules' low_confidence condition offers a person.
+  if (confidence < ANSWER_MIN_CONFIDENCE) return { text: NO_ANSWER, citations: [], confidence: 0, sources: [] }
   const ids = [
     ...analysis.identifiers.map((i) => i.value),
     ...detect('fault_code', req.text).map((e) => e.value.replace(/^code\s+|^SPN\s+(\d+).*$/i, '$1').toUpperCase()),
@@ -135,7 +136,7 @@ async function searchDraft(deps: LocalDeps, req: AnswerRequest, asked: string): 
   if (best.type === 'unit') {
     const units = ranked.filter((x) => x.h.type === 'unit' && x.c >= ranked[0].c - 0.25 && fits(x.h, constraints)).map((x) => x.h).slice(0, 3)
     if (!units.length) {
-      return { text: `I couldn't find a unit in our current inventory that matches all of that${constraints.maxPrice ? ` under $${constraints.maxPrice.toLocaleString('en-US')}` : ''}. Our sales team can tell you what's coming in.`, citations: [], confidence: Math.min(confidence, 0.4), sources: [] }
+      return { text: `I couldn't find a unit in our current inventory that matches all of that${constraints.maxPrice ? ` under $${constraints.maxPrice.toLocaleString('en-US')}` : ''}. Our sales team can tell you what's coming in.`, citations: [], confidence: 0, sources: [] }
     }
     const text = units.length === 1 ? unitLine(units[0]) : `Here's what we have:\n${units.map((u) => `• ${unitLine(u)}`).join('\n')}`
     return { text, citations: citationsOf(units), confidence, focus: focusOf(units[0]), sources: sourcesOf(units) }

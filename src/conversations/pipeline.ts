@@ -6,7 +6,8 @@ import {
 } from './store.ts'
 import { eq } from 'drizzle-orm'
 import { messages } from '../db/schema.ts'
-import type { TriageContext } from '../escalation/types.ts'
+import type { Decision, TriageContext } from '../escalation/types.ts'
+import { focusFromCitations, focusFromHistory, type Citation } from '../agent/index.ts'
 import { applyDecision, defaultHandoffReply } from './handoff.ts'
 import { aiAnswers } from './state.ts'
 import { botSays, publishMessage } from './say.ts'
@@ -55,7 +56,54 @@ async function respond(s: Services, conv: Conversation, message: Message) {
     return
   }
   if (!aiAnswers(current.status)) return
-  await botSays(s, current, decision?.reply ?? ACK_LINE, `bot:${message.id}`)
+  if (!s.answerer) {
+    await botSays(s, current, decision?.reply ?? ACK_LINE, `bot:${message.id}`)
+    return
+  }
+  await answer(s, current, message, decision)
+}
+
+/**
+ * The AI answers from the DMS content (streamed as draft signals, then stored with its citations);
+ * a guardrail or tool handoff, a flag, or low retrieval confidence then feeds back into the rules.
+ */
+async function answer(s: Services, conv: Conversation, message: Message, decision?: Decision) {
+  const lines = (await transcript(s.db, conv.id, { includeInternal: false })).filter((m) => m.id !== message.id)
+  const lastBot = lines.findLast((m) => m.author === 'bot' && m.citations)
+  const history = lines.map((m) => ({ author: m.author, text: m.body }))
+  const draft = (delta: string) => void s.bus.publish({ id: 0, storeId: conv.storeId, conversationId: conv.id, kind: 'draft', data: { delta } }).catch(() => {})
+  const a = await s.answerer!.answer({
+    storeId: conv.storeId, text: message.body, history, now: s.now(), onText: draft,
+    focus: focusFromCitations(lastBot?.citations as Citation[] | undefined) ?? focusFromHistory(history),
+  })
+  const offer = decision?.action === 'suggest_handoff' ? `\n\n${decision.reply ?? offerLine(decision.department)}` : ''
+  await botSays(s, conv, a.text + offer, `bot:${message.id}`, 'bot', { citations: a.citations, decision: { source: a.source, confidence: a.confidence, guardrails: a.guardrails ?? [] } })
+  if (a.handoff) {
+    await applyDecision(s, conv, message, {
+      action: 'handoff', department: a.handoff.department, tags: decision?.tags ?? [], rules: [`agent:${a.handoff.via}`],
+      reasons: [a.handoff.reason], trace: [{ rule: `agent:${a.handoff.via}`, step: 'fired', source: a.source === 'claude' ? 'llm' : 'rules', detail: a.handoff.reason }],
+    })
+  } else if (a.flagged) {
+    await flag(s, conv, message, a.flagged)
+  } else if (s.triage && decision?.action === 'answer') {
+    // Low retrieval confidence is a rules condition: re-run the rules with it (microseconds; no LLM unless a rule asks).
+    const second = await s.triage({ ...(await triageContext(s, conv, message)), answerConfidence: a.confidence })
+    if (second.action !== 'answer') {
+      const after = await applyDecision(s, conv, message, second)
+      if (second.action === 'suggest_handoff') await botSays(s, after, second.reply ?? offerLine(second.department), `offer:${message.id}`)
+      else if (second.action === 'handoff' && after.status === 'waiting') await botSays(s, after, second.reply ?? defaultHandoffReply(after.department ?? undefined, s.expectReply?.(after)), `offer:${message.id}`)
+    }
+  }
+}
+
+const offerLine = (department?: string) =>
+  `If you'd rather talk it through with someone from our ${department ?? ''} team, tap "Talk to a person".`.replace('our  team', 'our team')
+
+/** Something staff should look at (Claude failed, a guardrail replaced an answer): tag it and leave a note. */
+async function flag(s: Services, conv: Conversation, message: Message, why: string) {
+  await applyDecision(s, conv, message, { action: 'answer', tags: ['ai-flagged'], rules: [], reasons: [], trace: [] })
+  const { message: note, duplicate } = await insertMessage(s.db, { conversationId: conv.id, author: 'system', internal: true, body: `AI flagged this chat: ${why}`, clientId: `flag:${message.id}` })
+  if (!duplicate) await publishMessage(s, conv, note)
 }
 
 /** The rider's message with the conversation so far, as the escalation engine reads it. */

@@ -31,7 +31,9 @@ async function messageHtml(s: Services, e: BusEvent, timeZone: string, viewer: '
   const m = data?.messageId ? await getMessage(s.db, String(data.messageId)) : undefined
   if (!m || (viewer === 'rider' && m.internal)) return null
   const name = await staffName(s, m.staffId)
-  return partial('#transcript', 'beforeend', (await (<MessageItem m={m} timeZone={timeZone} staffName={name} viewer={viewer} />)).toString())
+  const html = partial('#transcript', 'beforeend', (await (<MessageItem m={m} timeZone={timeZone} staffName={name} viewer={viewer} />)).toString())
+  // The stored answer replaces the streamed draft.
+  return m.author === 'bot' ? html + partial('#draft', 'innerHTML', '') : html
 }
 
 async function eventData(s: Services, e: BusEvent): Promise<Record<string, unknown> | undefined> {
@@ -53,6 +55,7 @@ const typingHtml = async (who?: string) => partial('#typing', 'outerHTML', (awai
 export async function riderEventHtml(s: Services, e: BusEvent, timeZone: string): Promise<string | null> {
   if (e.kind === 'message') return messageHtml(s, e, timeZone, 'rider')
   if (e.kind === 'typing') return e.data?.side === 'staff' ? typingHtml(e.data.name) : null
+  if (e.kind === 'draft') return partial('#draft', 'beforeend', (await (<>{e.data?.delta ?? ''}</>)).toString())
   if (e.kind === 'presence' || e.kind === 'presence-leave') return null
   if (e.kind !== 'status' && e.kind !== 'handoff') return null
   const conv = await getConversation(s.db, e.storeId, e.conversationId!)
@@ -72,6 +75,7 @@ export async function contactSlot(s: Services, conv?: Conversation) {
 export async function staffConversationEventHtml(s: Services, e: BusEvent, timeZone: string, meId: string, meName: string): Promise<string | null> {
   if (e.kind === 'message') return messageHtml(s, e, timeZone, 'staff')
   if (e.kind === 'typing') return e.data?.name === meName ? null : typingHtml(e.data?.side === 'rider' ? 'The rider' : e.data?.name)
+  if (e.kind === 'draft') return null
   if (e.kind === 'presence' || e.kind === 'presence-leave') {
     return partial('#viewers', 'outerHTML', (await (<Viewers names={s.presence.list(e.conversationId!)} me={meName} />)).toString())
   }

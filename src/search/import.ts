@@ -202,14 +202,15 @@ async function storeBatch(
     if (old) fr.updated++
     else fr.inserted++
   }
-  await save(database, write, opts, cache, report, now)
+  await save(database, write, opts, cache, report)
 }
 
-async function save(database: Database, docs: Array<DmsDocument & { contentHash: string }>, opts: ImportOptions, cache: VectorCache, report: ImportReport, now: Date) {
+async function save(database: Database, docs: Array<DmsDocument & { contentHash: string }>, opts: ImportOptions, cache: VectorCache, report: ImportReport) {
   if (!docs.length) return
   const { docs: indexed, computed } = await withVectors(opts.embedder, cache, docs)
   report.embedded += computed
-  await upsertDocuments(database, docs, now)
+  // updated_at is when the row was written (what `sync()` watches), whatever business date `now` says.
+  await upsertDocuments(database, docs, new Date())
   if (!opts.index) return
   try {
     await opts.index.index(indexed)
@@ -230,6 +231,6 @@ async function withdrawMissing(database: Database, keep: Set<string>, fr: FileRe
     const doc = { ...d, fields, body }
     return { ...doc, contentHash: contentHash({ ...doc, effectiveAt: d.effectiveAt, expiresAt: d.expiresAt }) }
   })
-  await save(database, write, opts, cache, report, now)
+  await save(database, write, opts, cache, report)
   fr.withdrawn += write.length
 }

@@ -256,7 +256,8 @@ function facetsOf(raw: unknown): SearchResponse['facets'] {
   if (!raw) return undefined
   const out: Partial<Record<FacetField, Record<string, number>>> = {}
   for (const [name, f] of Object.entries(raw as Record<string, { values: Record<string, number> }>)) {
-    out[name as FacetField] = Object.fromEntries(Object.entries(f.values).filter(([, c]) => c > 0))
+    // Orama counts documents without the attribute under "" (and "undefined"); Meilisearch leaves them out.
+    out[name as FacetField] = Object.fromEntries(Object.entries(f.values).filter(([v, c]) => c > 0 && v !== '' && v !== 'undefined'))
   }
   return out
 }

@@ -71,10 +71,12 @@ export function findIdentifiers(q: string): Identifier[] {
     if (!looksLikeIdentifier(n) || seen.has(n)) return
     seen.set(n, { kind: classify(n), value: n })
   }
+  // A piece of a split code has a digit or is a short prefix (SB, SPN, PLM); "sportsman 570" is not a code.
+  const piece = (t: string) => /\d/.test(t) ? !YEAR.test(normalizeIdentifier(t)) : /^[A-Za-z]{1,3}$/.test(t)
   for (let i = 0; i < tokens.length; i++) {
     consider(tokens[i])
-    if (i + 1 < tokens.length) consider(tokens[i] + tokens[i + 1])
-    if (i + 2 < tokens.length) consider(tokens[i] + tokens[i + 1] + tokens[i + 2])
+    if (i + 1 < tokens.length && piece(tokens[i]) && piece(tokens[i + 1])) consider(tokens[i] + tokens[i + 1])
+    if (i + 2 < tokens.length && piece(tokens[i]) && piece(tokens[i + 1]) && piece(tokens[i + 2])) consider(tokens[i] + tokens[i + 1] + tokens[i + 2])
   }
   return [...seen.values()]
 }

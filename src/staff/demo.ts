@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
-import { stores } from '../db/schema.ts'
+import { staffUsers, stores } from '../db/schema.ts'
 import { createStaff } from './accounts.ts'
 
 export const DEMO_STORE = {
@@ -32,16 +32,18 @@ export interface SeededStaff { email: string; name: string; role: string; passwo
 
 /** Creates the demo store and its staff; returns the generated passwords (shown once, stored hashed). */
 export async function seedDemoStore(db: Db, opts: { password?: string } = {}): Promise<{ created: boolean; staff: SeededStaff[] }> {
-  const [existing] = await db.select({ id: stores.id }).from(stores).where(eq(stores.id, DEMO_STORE.id))
+  // An import may have created the bare store already; the demo is "created" when it has no staff yet.
+  const [existing] = await db.select({ id: staffUsers.id }).from(staffUsers).where(eq(staffUsers.storeId, DEMO_STORE.id)).limit(1)
   if (existing) return { created: false, staff: [] }
-  await db.insert(stores).values({
+  const values = {
     ...DEMO_STORE,
     settings: {
       departments: ['sales', 'service', 'parts', 'finance'].map((name) => ({ name, label: name[0].toUpperCase() + name.slice(1), hours: {} })),
       cannedReplies: CANNED,
       contactConsent: 'By sharing your phone or email you agree that Ridgeline Powersports may contact you about this request. We never sell your details.',
     },
-  })
+  }
+  await db.insert(stores).values(values).onConflictDoUpdate({ target: stores.id, set: values })
   const staff: SeededStaff[] = []
   for (const s of DEMO_STAFF) {
     const password = opts.password ?? randomBytes(9).toString('base64url')

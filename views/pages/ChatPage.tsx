@@ -29,6 +29,7 @@ export function ChatPage(p: ChatPageProps) {
         <ChatStatus {...p.status} />
         {p.messages.length === 0 && <p class="hello">Hi! How can we help you ride today?</p>}
         <Transcript messages={p.messages} timeZone={p.timeZone} staffNames={p.staffNames} viewer="rider" />
+        <p id="draft" class="draft" aria-live="off"></p>
         <TypingIndicator />
         <div id="contact-slot">{p.contactForm}</div>
         <ChatComposer conversationId={p.conversationId} clientId={p.clientId} />

@@ -1,5 +1,7 @@
 import type { Message } from '../../src/conversations/store.ts'
 import { formatTime } from '../format.ts'
+import type { Citation } from '../../src/agent/contract.ts'
+import { CitationCards } from './CitationCards.tsx'
 
 const WHO: Record<Message['author'], string> = { customer: 'Rider', bot: 'Assistant', staff: 'Staff', system: 'Notice' }
 
@@ -13,6 +15,7 @@ export function MessageItem({ m, timeZone, staffName, viewer }: {
     <li id={`msg-${m.id}`} class={`msg msg-${m.author}${mine ? ' mine' : ''}${m.internal ? ' internal' : ''}`} data-author={m.author}>
       <div class="meta"><span class="who">{who}</span> <time datetime={m.createdAt.toISOString()}>{formatTime(m.createdAt, timeZone)}</time></div>
       <div class="body">{m.body}</div>
+      {Array.isArray(m.citations) && <CitationCards citations={m.citations as Citation[]} />}
     </li>
   )
 }

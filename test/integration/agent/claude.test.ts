@@ -240,3 +240,12 @@ describe('Claude answerer: guardrails in code, whatever the model says', () => {
     expect(a.handoff?.department).toBe('finance')
   })
 })
+
+describe('Claude answerer: text around tool calls', () => {
+  test('words before a tool call and the answer after it read as one reply', async () => {
+    claude.enqueue(reply.tool('get_unit', { stock_number: 'N26-0222' }, { text: 'Let me check.' }), reply.text('It is $11,899 [[unit-N260222]].'))
+    const a = await ask('price of N26-0222?')
+    expect(a.text).toBe('Let me check. It is $11,899.')
+    expect(a.deltas.join('')).toBe(a.text)
+  })
+})

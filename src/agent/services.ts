@@ -1,0 +1,26 @@
+import type { Config } from '../config.ts'
+import type { Database } from '../db/client.ts'
+import type { Rules } from '../escalation/index.ts'
+import type { SearchService } from '../search/service.ts'
+import { createAnswerer, createClaudeClient, dbDocumentBodies, hoursFromRules, storeFromRules, summarizeWithClaude } from './index.ts'
+import type { Answerer } from './contract.ts'
+import type { HandoffSummary, SummaryInput } from './summary.ts'
+
+/**
+ * The agent as the server uses it: answers from search (awaited, since the index builds in the
+ * background), hours and store facts from the rules in force, Claude summaries when a key is set.
+ */
+export function agentServices(config: Config, database: Database, search: Promise<SearchService>, rules: () => Rules, log: (l: string) => void): {
+  answerer: Answerer; summarize?: (input: SummaryInput) => Promise<HandoffSummary>
+} {
+  const client = createClaudeClient(config)
+  const answerer = createAnswerer(config, {
+    source: { search: async (p) => (await search).search(p) },
+    bodies: dbDocumentBodies(database),
+    hours: { describe: (now) => hoursFromRules(rules()).describe(now) },
+    store: storeFromRules(rules()),
+    client, log,
+  })
+  const summarize = client ? (input: SummaryInput) => summarizeWithClaude(client, config.claudeModels.fast, storeFromRules(rules()), input, { log }) : undefined
+  return { answerer, summarize }
+}
