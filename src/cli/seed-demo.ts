@@ -2,7 +2,10 @@ import { loadConfig } from '../config.ts'
 import { openDatabaseFor } from '../db/open.ts'
 import { runMigrations } from '../db/migrate.ts'
 import { DEMO_STORE, seedDemoStore, type SeededStaff } from '../staff/demo.ts'
-import { loadDemoContent } from '../search/demo.ts'
+import { join } from 'node:path'
+import { demoDir, loadDemoContent } from '../search/demo.ts'
+import { dbVectorCache, USE_LITE_MODEL } from '../search/embedder.ts'
+import { packedVectorCache, readVectorPack } from '../search/vector-pack.ts'
 import { progressReporter } from '../search/progress.ts'
 import { parseFlags, type CliIO, type Command } from './command.ts'
 
@@ -30,7 +33,8 @@ Options:
       if (values['no-content']) return printStaff(io, created, staff)
       // Content import is idempotent (unchanged documents are skipped by hash), so a re-run only fills gaps.
       io.out('Importing the demo DMS export (inventory, parts, bulletins, recalls, guides, policies)…')
-      const report = await loadDemoContent(database, DEMO_STORE.id, { progress: progressReporter({ write: io.out, isTTY: io.isTTY }) })
+      const cache = packedVectorCache(readVectorPack(join(demoDir(), 'vectors.bin')), USE_LITE_MODEL, dbVectorCache(database))
+      const report = await loadDemoContent(database, DEMO_STORE.id, { cache, progress: progressReporter({ write: io.out, isTTY: io.isTTY }) })
       io.out(`Documents: ${report.inserted} new, ${report.updated} updated, ${report.unchanged} unchanged, ${report.failed} failed (${(report.ms / 1000).toFixed(1)} s).`)
       return printStaff(io, created, staff) || (report.failed ? 1 : 0)
     } finally {
