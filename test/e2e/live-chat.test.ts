@@ -64,6 +64,22 @@ describe.skipIf(!hasChromium)('live chat in a real browser', () => {
     await rider.locator('#transcript .msg-staff').first().waitFor({ timeout: 10_000 })
     expect(await rider.locator('#transcript .msg-staff .who').textContent()).toBe('Morgan Hale')
     await rider.screenshot({ path: join(ARTIFACTS, 'chat.png'), fullPage: true })
+
+    // hostile markup in a rider message is text everywhere: no script runs, no element or htmx attribute appears
+    const hostile = `<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"><div hx-get="/inbox" hx-trigger="load">boom</div>`
+    await rider.fill('#composer-body', hostile)
+    await rider.click('#composer button[type=submit]')
+    const echoed = rider.locator('#transcript .msg-customer .body').last()
+    await rider.locator('#transcript .msg-customer', { hasText: 'boom' }).waitFor({ timeout: 10_000 })
+    expect(await echoed.textContent()).toBe(hostile)
+    await staff.locator('#transcript .msg-customer', { hasText: 'boom' }).waitFor({ timeout: 10_000 })
+    for (const page of [rider, staff]) {
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
+      expect(await page.locator('#transcript script, #transcript img, #transcript [hx-get]').count()).toBe(0)
+    }
+    await staff.goto(`${server.url}/inbox?view=all`)
+    expect(await staff.locator('#inbox-list .card').first().textContent()).toContain('<script>')
+    expect(await staff.locator('#inbox-list script, #inbox-list img, #inbox-list [hx-get]').count()).toBe(0)
     await staff.screenshot({ path: join(ARTIFACTS, 'conversation.png'), fullPage: true })
   }, 60_000)
 })
