@@ -26,6 +26,8 @@ export interface Services {
   triage?(ctx: TriageContext): Promise<Decision>
   /** Answers riders from the DMS content (Claude or local); absent: a fixed acknowledgement. */
   answerer?: Answerer
+  /** Claude's topic tags for a rider message (kept apart from rule tags in the trace). */
+  tagger?(text: string): Promise<string[]>
   /** Handoff summary (Claude when configured); extraction from the transcript when absent. */
   summarize?(input: SummaryInput): Promise<HandoffSummary>
   /** The rules in force (last good version of the rules file). */

@@ -2,7 +2,7 @@ import type { Config } from '../config.ts'
 import type { Database } from '../db/client.ts'
 import type { Rules } from '../escalation/index.ts'
 import type { SearchService } from '../search/service.ts'
-import { createAnswerer, createClaudeClient, dbDocumentBodies, hoursFromRules, storeFromRules, summarizeWithClaude } from './index.ts'
+import { createAnswerer, createClaudeClient, dbDocumentBodies, hoursFromRules, storeFromRules, summarizeWithClaude, tagWithClaude } from './index.ts'
 import type { Answerer } from './contract.ts'
 import type { HandoffSummary, SummaryInput } from './summary.ts'
 
@@ -11,7 +11,7 @@ import type { HandoffSummary, SummaryInput } from './summary.ts'
  * background), hours and store facts from the rules in force, Claude summaries when a key is set.
  */
 export function agentServices(config: Config, database: Database, search: Promise<SearchService>, rules: () => Rules, log: (l: string) => void): {
-  answerer: Answerer; summarize?: (input: SummaryInput) => Promise<HandoffSummary>
+  answerer: Answerer; summarize?: (input: SummaryInput) => Promise<HandoffSummary>; tagger?: (text: string) => Promise<string[]>
 } {
   const client = createClaudeClient(config)
   const answerer = createAnswerer(config, {
@@ -22,5 +22,7 @@ export function agentServices(config: Config, database: Database, search: Promis
     client, log,
   })
   const summarize = client ? (input: SummaryInput) => summarizeWithClaude(client, config.claudeModels.fast, storeFromRules(rules()), input, { log }) : undefined
-  return { answerer, summarize }
+  // With Claude, topic tags also come from the tags' plain-language descriptions (recorded as source llm).
+  const tagger = client ? async (text: string) => (await tagWithClaude(client, config.claudeModels.fast, rules().tags, text)).tags : undefined
+  return { answerer, summarize, tagger }
 }

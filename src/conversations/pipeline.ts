@@ -44,7 +44,14 @@ export async function postCustomerMessage(s: Services, input: CustomerMessageInp
 
 /** Triage, then: hand off (tell the rider who replies and when), offer a person, or answer. */
 async function respond(s: Services, conv: Conversation, message: Message) {
-  const decision = s.triage ? await s.triage(await triageContext(s, conv, message)) : undefined
+  const [decision, llmTags] = await Promise.all([
+    s.triage ? s.triage(await triageContext(s, conv, message)) : undefined,
+    s.tagger ? s.tagger(message.body).catch(() => []) : [],
+  ])
+  if (decision) for (const t of llmTags) {
+    if (!decision.tags.includes(t)) decision.tags.push(t)
+    decision.trace.push({ rule: `tag:${t}`, step: 'match', source: 'llm', condition: 'llm_tag' })
+  }
   let current = conv
   if (decision) {
     await s.db.update(messages).set({ decision }).where(eq(messages.id, message.id))

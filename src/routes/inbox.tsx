@@ -16,6 +16,7 @@ import { describeIssues, isJson, parseBody, StaffMessageInput, requireStaff, UUI
 import { inboxHtml, notifyHtml, staffConversationEventHtml, staffName } from './live.tsx'
 import { staffNamesFor } from './names.ts'
 import { typingSignal } from '../realtime/presence.ts'
+import { suggestReply } from '../agent/assist.ts'
 import { parseInboxQuery } from './inbox-query.ts'
 import { cannedReplies, filterChoices, priorityTargets } from './choices.ts'
 import { conversationActionRoutes, storeDepartments } from './conversation-actions.tsx'
@@ -95,6 +96,16 @@ export function inboxRoutes(s: Services) {
     if (isJson(c)) return c.json({ message, duplicate }, duplicate ? 200 : 201)
     if (!c.req.header('hx-request')) return c.redirect(`/inbox/${id}`, 303)
     return c.html(<ReplyForm conversationId={id} clientId={randomUUID()} canned={canned} />, duplicate ? 200 : 201)
+  })
+
+  app.post('/:id/suggest', async (c) => {
+    const staff = c.get('staff')
+    const conv = await getConversation(s.db, staff.storeId, c.req.param('id'))
+    const canned = await cannedReplies(s, staff.storeId, conv.department)
+    if (!s.answerer) return c.html(<ReplyForm conversationId={conv.id} clientId={randomUUID()} canned={canned} note="The assistant is not available on this server." />)
+    const lines = await transcript(s.db, conv.id, { includeInternal: false })
+    const suggestion = await suggestReply(s.answerer, { storeId: conv.storeId, history: lines.map((m) => ({ author: m.author, text: m.body })), now: s.now() })
+    return c.html(<ReplyForm conversationId={conv.id} clientId={randomUUID()} canned={canned} value={suggestion.text} note={suggestion.note ?? 'Suggested from the DMS content — edit before sending.'} />)
   })
 
   app.post('/:id/typing', async (c) => {

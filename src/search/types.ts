@@ -172,7 +172,7 @@ export function parseDocument(input: unknown): { ok: true; doc: DocumentInputDat
   if (r.success) return { ok: true, doc: r.output }
   return {
     ok: false,
-    issues: r.issues.map((i) => ({ field: v.getDotPath(i) ?? (i.kind === 'schema' && i.path === undefined ? 'document' : 'document'), message: i.message })),
+    issues: r.issues.map((i) => ({ field: v.getDotPath(i) ?? 'document', message: i.message })),
   }
 }
 

@@ -61,6 +61,17 @@ describe('the AI answers riders through the message pipeline (local mode, demo d
     expect(said.at(-1)).toContain('Talk to a person')
   })
 
+  test('staff assist drafts a reply from the DMS content for staff to edit', async () => {
+    const { id } = await ask('how much is a Sportsman 570 oil filter?')
+    const staff = new Client(app); await staff.login()
+    const res = await staff.request(`/inbox/${id}/suggest`, { method: 'POST', form: {}, headers: { 'hx-request': 'true' } })
+    expect(res.status).toBe(200)
+    const html = await res.text()
+    expect(html).toContain('id="reply"')
+    expect(html).toMatch(/<textarea[^>]*>[^<]*3574153/)
+    expect(html).toContain('edit before sending')
+  })
+
   test('the rider stream carries the answer and clears the draft', async () => {
     const rider = new Client(app)
     const id = randomUUID()

@@ -1,8 +1,8 @@
 export interface CannedReply { department: string; title: string; body: string }
 
 /** Staff reply box; like the rider's composer it carries a one-time client id. Notes stay internal. */
-export function ReplyForm({ conversationId, clientId, error, value, canned = [] }: {
-  conversationId: string; clientId: string; error?: string; value?: string; canned?: CannedReply[]
+export function ReplyForm({ conversationId, clientId, error, value, canned = [], note }: {
+  conversationId: string; clientId: string; error?: string; value?: string; canned?: CannedReply[]; note?: string
 }) {
   return (
     <form id="reply" class="composer" hx-post={`/inbox/${conversationId}/reply`} method="post" action={`/inbox/${conversationId}/reply`} hx-swap="outerHTML" autocomplete="off">
@@ -12,6 +12,8 @@ export function ReplyForm({ conversationId, clientId, error, value, canned = [] 
       <button type="submit">Send</button>
       <div class="reply-tools">
         <label class="check"><input type="checkbox" name="internal" value="1" /> Internal note (the rider won't see it)</label>
+        <button type="button" class="secondary" hx-post={`/inbox/${conversationId}/suggest`} hx-target="#reply" hx-swap="outerHTML">Suggest a reply</button>
+        {note && <span class="assist-note">{note}</span>}
         {canned.length > 0 && (
           <label>Canned reply{' '}
             <select class="canned" data-target="reply-body">

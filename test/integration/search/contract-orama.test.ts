@@ -1,0 +1,4 @@
+import { OramaSearchIndex } from '../../../src/search/orama.ts'
+import { searchContract } from '../../support/search-contract.ts'
+
+searchContract('embedded (Orama)', async () => ({ index: new OramaSearchIndex({ dims: 512 }) }))
