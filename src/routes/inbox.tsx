@@ -72,9 +72,9 @@ export function inboxRoutes(s: Services) {
     const staff = c.get('staff')
     const conversation = await getConversation(s.db, staff.storeId, c.req.param('id'))
     const [store, messages] = await Promise.all([getStore(s.db, staff.storeId), transcript(s.db, conversation.id, { includeInternal: true })])
-    const [cust] = await s.db.select({ name: customers.name }).from(customers).where(eq(customers.id, conversation.customerId))
+    const [cust] = await s.db.select({ name: customers.name, phone: customers.phone, email: customers.email }).from(customers).where(eq(customers.id, conversation.customerId))
     return c.html(await page(
-      <ConversationPage staff={staff} conversation={conversation} customerName={cust?.name ?? null}
+      <ConversationPage staff={staff} conversation={conversation} contact={cust ?? { name: null, phone: null, email: null }}
         assigneeName={await staffName(s, conversation.assigneeId)} messages={messages} staffNames={await staffNamesFor(s, messages)}
         timeZone={store.timezone} clientId={randomUUID()} afterEventId={await latestEventId(s.db, staff.storeId)}
         departments={await storeDepartments(s, staff.storeId)} meId={staff.id} viewers={s.presence.list(conversation.id)}

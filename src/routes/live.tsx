@@ -80,8 +80,8 @@ export async function staffConversationEventHtml(s: Services, e: BusEvent, timeZ
     return partial('#viewers', 'outerHTML', (await (<Viewers names={s.presence.list(e.conversationId!)} me={meName} />)).toString())
   }
   const c = await getConversation(s.db, e.storeId, e.conversationId!)
-  const [cust] = await s.db.select({ name: customers.name }).from(customers).where(eq(customers.id, c.customerId))
-  const header = await (<ConversationHeader c={c} customerName={cust?.name ?? null} assigneeName={await staffName(s, c.assigneeId)} />)
+  const [cust] = await s.db.select({ name: customers.name, phone: customers.phone, email: customers.email }).from(customers).where(eq(customers.id, c.customerId))
+  const header = await (<ConversationHeader c={c} contact={cust ?? { name: null, phone: null, email: null }} assigneeName={await staffName(s, c.assigneeId)} />)
   const departments = (await getStore(s.db, c.storeId)).settings.departments.map((d) => d.name)
   const actions = await (<ConversationActions c={c} departments={departments} meId={meId} />)
   const trace = await (<TracePanel reason={c.escalationReason} trace={c.escalationTrace as StoredTrace | null} />)

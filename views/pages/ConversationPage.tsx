@@ -1,6 +1,6 @@
 import type { Conversation, Message } from '../../src/conversations/store.ts'
 import { Layout } from '../Layout.tsx'
-import { ConversationHeader } from '../partials/ConversationHeader.tsx'
+import { ConversationHeader, type RiderContact } from '../partials/ConversationHeader.tsx'
 import { ConversationActions } from '../partials/ConversationActions.tsx'
 import { ReplyForm, type CannedReply } from '../partials/ReplyForm.tsx'
 import { Transcript } from '../partials/Transcript.tsx'
@@ -15,7 +15,7 @@ import type { FilterChoices } from '../partials/InboxFilters.tsx'
 export interface ConversationPageProps {
   staff: { name: string; role: string }
   conversation: Conversation
-  customerName: string | null
+  contact: RiderContact
   assigneeName: string | null
   messages: Message[]
   staffNames: Record<string, string>
@@ -36,7 +36,7 @@ export function ConversationPage(p: ConversationPageProps) {
       <div class="conversation-layout">
       <main class="conversation" hx-sse:connect={`/inbox/${id}/events?after=${p.afterEventId}`} hx-swap="none">
         <p><a href="/inbox">← All conversations</a></p>
-        <ConversationHeader c={p.conversation} customerName={p.customerName} assigneeName={p.assigneeName} />
+        <ConversationHeader c={p.conversation} contact={p.contact} assigneeName={p.assigneeName} />
         <ConversationActions c={p.conversation} departments={p.departments} meId={p.meId} />
         <LabelEditor c={p.conversation} priorities={p.choices.priorities} tags={p.choices.tags} />
         <SummaryPanel summary={p.conversation.summary} />
