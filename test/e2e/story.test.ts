@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { runCli, startServer } from '../support/process.ts'
-import { ARTIFACTS, hasChromium, launch } from '../support/browser.ts'
+import { ARTIFACTS, dealerSite, hasChromium, launch } from '../support/browser.ts'
 
 /** The whole story of issue 6, in a real browser: widget on a dealer page → AI → handoff → staff → back to the AI. */
 describe.skipIf(!hasChromium)('a stranded rider, end to end', () => {
@@ -19,13 +19,7 @@ describe.skipIf(!hasChromium)('a stranded rider, end to end', () => {
     expect(seeded.code).toBe(0)
     password = seeded.stdout.match(/admin@ridgeline\.example\s+(\S+)/)![1]
     server = await startServer({ PITWALL_DATA_DIR: dataDir })
-    const port = new URL(server.url).port
-    hostSite = Bun.serve({
-      hostname: '127.0.0.1', port: 0,
-      fetch: () => new Response(`<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Ridgeline Powersports</title></head>
-        <body><h1>Ridgeline Powersports</h1><p>Snowmobiles, ATVs, side-by-sides and more.</p>
-        <script src="http://localhost:${port}/static/widget.js" data-store="demo" async></script></body></html>`, { headers: { 'content-type': 'text/html' } }),
-    })
+    hostSite = dealerSite(server.url)
     browser = await launch()
   }, 240_000)
   afterAll(async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { runCli, startServer } from '../support/process.ts'
-import { ARTIFACTS, hasChromium, launch } from '../support/browser.ts'
+import { ARTIFACTS, dealerSite, hasChromium, launch } from '../support/browser.ts'
 
 describe.skipIf(!hasChromium)('the embeddable widget on a dealer page', () => {
   let browser: Browser
@@ -15,13 +15,10 @@ describe.skipIf(!hasChromium)('the embeddable widget on a dealer page', () => {
   beforeAll(async () => {
     await runCli(['seed-demo', '--no-content'], { PITWALL_DATA_DIR: dataDir })
     server = await startServer({ PITWALL_DATA_DIR: dataDir })
-    const port = new URL(server.url).port
-    // The dealer's site: another origin (127.0.0.1 vs localhost), with hostile CSS that must not reach the chat.
-    hostSite = Bun.serve({
-      hostname: '127.0.0.1', port: 0,
-      fetch: () => new Response(`<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><style>* { color: red !important; font-size: 40px !important; } iframe { display: none !important; }</style></head>
-        <body><h1>Ridgeline Powersports — New Inventory</h1><p>2025 Polaris RZR XP 1000</p>
-        <script src="http://localhost:${port}/static/widget.js" data-store="demo" async></script></body></html>`, { headers: { 'content-type': 'text/html' } }),
+    // The dealer's site carries hostile CSS that must not reach the chat.
+    hostSite = dealerSite(server.url, {
+      head: '<style>* { color: red !important; font-size: 40px !important; } iframe { display: none !important; }</style>',
+      body: '<h1>Ridgeline Powersports — New Inventory</h1><p>2025 Polaris RZR XP 1000</p>',
     })
     browser = await launch()
   }, 60_000)

@@ -15,3 +15,14 @@ export async function launch(): Promise<Browser> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
   })
 }
+
+/** A dealer's web page on another origin (127.0.0.1 vs localhost) that embeds the widget, with optional extra head markup. */
+export function dealerSite(pitwallUrl: string, opts: { head?: string; body?: string } = {}) {
+  const port = new URL(pitwallUrl).port
+  return Bun.serve({
+    hostname: '127.0.0.1', port: 0,
+    fetch: () => new Response(`<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Ridgeline Powersports</title>${opts.head ?? ''}</head>
+      <body>${opts.body ?? '<h1>Ridgeline Powersports</h1><p>Snowmobiles, ATVs, side-by-sides and more.</p>'}
+      <script src="http://localhost:${port}/static/widget.js" data-store="demo" async></script></body></html>`, { headers: { 'content-type': 'text/html' } }),
+  })
+}

@@ -1,3 +1,5 @@
+import { MessageForm } from './MessageForm.tsx'
+
 export interface CannedReply { department: string; title: string; body: string }
 
 /** Staff reply box; like the rider's composer it carries a one-time client id. Notes stay internal. */
@@ -5,11 +7,8 @@ export function ReplyForm({ conversationId, clientId, error, value, canned = [],
   conversationId: string; clientId: string; error?: string; value?: string; canned?: CannedReply[]; note?: string
 }) {
   return (
-    <form id="reply" class="composer" hx-post={`/inbox/${conversationId}/reply`} method="post" action={`/inbox/${conversationId}/reply`} hx-swap="outerHTML" autocomplete="off">
-      <input type="hidden" name="client_id" value={clientId} />
-      <label class="sr-only" for="reply-body">Reply</label>
-      <textarea id="reply-body" name="body" rows={3} maxlength={4000} placeholder="Reply to the rider…" required>{value ?? ''}</textarea>
-      <button type="submit">Send</button>
+    <MessageForm id="reply" action={`/inbox/${conversationId}/reply`} label="Reply" rows={3} placeholder="Reply to the rider…"
+      clientId={clientId} error={error} value={value}>
       <div class="reply-tools">
         <label class="check"><input type="checkbox" name="internal" value="1" /> Internal note (the rider won't see it)</label>
         <button type="button" class="secondary" hx-post={`/inbox/${conversationId}/suggest`} hx-target="#reply" hx-swap="outerHTML">Suggest a reply</button>
@@ -23,7 +22,6 @@ export function ReplyForm({ conversationId, clientId, error, value, canned = [],
           </label>
         )}
       </div>
-      {error && <p class="error" role="alert">{error}</p>}
-    </form>
+    </MessageForm>
   )
 }
