@@ -65,7 +65,7 @@ const IMPORTERS: Record<ImporterKind, FileImporter> = {
   inventory: inventoryImporter, parts: partsImporter, markdown: markdownImporter, jsonl: jsonlImporter,
 }
 
-/** Files under the given paths (directories recursively, hidden files skipped), in a stable order. */
+/** Files under the given paths (directories recursively, hidden files and READMEs skipped), in a stable order. */
 export async function expandPaths(paths: string[]): Promise<{ files: string[]; errors: RowError[] }> {
   const files: string[] = []
   const errors: RowError[] = []
@@ -73,7 +73,8 @@ export async function expandPaths(paths: string[]): Promise<{ files: string[]; e
     let st
     try { st = await stat(p) } catch { errors.push({ file: p, line: 0, message: 'no such file or directory' }); return }
     if (st.isDirectory()) {
-      for (const name of (await readdir(p)).sort()) if (!name.startsWith('.')) await walk(join(p, name), false)
+      // Hidden files and READMEs (notes beside the data, not content) are skipped when walking a directory.
+      for (const name of (await readdir(p)).sort()) if (!name.startsWith('.') && !/^readme(\.|$)/i.test(name)) await walk(join(p, name), false)
     } else if (EXTENSIONS[extname(p).toLowerCase()]) files.push(p)
     else if (explicit) errors.push({ file: p, line: 0, message: `unsupported file type (use ${Object.keys(EXTENSIONS).join(', ')})` })
   }

@@ -106,12 +106,13 @@ describe('parts, Markdown and JSONL', () => {
     mkdirSync(sub, { recursive: true })
     writeFileSync(join(sub, 'hours.md'), '---\ntype: policy\ntopic: hours\n---\n# Hours\nOpen Monday to Saturday.\n')
     writeFileSync(join(sub, 'notes.docx'), 'x')
+    writeFileSync(join(sub, 'README.md'), '# About these files\n')
     const odd = file('odd.csv', 'a,b\n1,2\n')
     const r = await importPaths(db, [sub, odd, join(dir, 'missing.csv')], opts({ cache: memoryVectorCache() }))
     expect(r.inserted).toBe(1)
     expect(r.errors.map((e) => e.message)).toEqual(expect.arrayContaining([
       'no such file or directory', expect.stringContaining('pass --type unit or --type part'),
     ]))
-    expect(r.errors.some((e) => e.file.endsWith('notes.docx'))).toBe(false) // walked files of other types are skipped
+    expect(r.errors.some((e) => e.file.endsWith('notes.docx') || e.file.endsWith('README.md'))).toBe(false) // skipped when walking
   })
 })
