@@ -89,9 +89,9 @@ export class FakeMeili {
       t.finishedAt = new Date().toISOString()
     }
     return {
-      uid: t.uid, batchUid: t.status === 'enqueued' ? null : t.uid, indexUid: t.indexUid, status: t.status, type: t.type,
+      uid: t.uid, batchUid: t.uid, indexUid: t.indexUid, status: t.status, type: t.type,
       canceledBy: null, details: {}, error: t.status === 'failed' ? t.error : null, duration: t.finishedAt ? 'PT0.001S' : null,
-      enqueuedAt: t.enqueuedAt, startedAt: t.status === 'enqueued' ? null : t.enqueuedAt, finishedAt: t.finishedAt,
+      enqueuedAt: t.enqueuedAt, startedAt: t.enqueuedAt, finishedAt: t.finishedAt, // every polled task has started
     }
   }
 
