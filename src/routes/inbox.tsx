@@ -24,6 +24,13 @@ import { dmsSearchRoutes } from './dms-search.tsx'
 
 const page = async (jsx: unknown) => '<!doctype html>' + (await (jsx as Promise<string>))
 
+/** "Meilisearch unreachable: using the embedded engine" and the like, checked within a second. */
+async function searchWarning(s: Services) {
+  if (!s.search) return null
+  const health = await Promise.race([s.search.then((x) => x.health()).catch(() => ({ warning: 'Search is unavailable.' })), Bun.sleep(1000).then(() => null)])
+  return health?.warning ? <p class="warn" role="alert">{health.warning}</p> : null
+}
+
 /** The staff inbox: the live list, one conversation, replies. Every route requires a session. */
 export function inboxRoutes(s: Services) {
   const app = new Hono<Env>()
@@ -39,7 +46,10 @@ export function inboxRoutes(s: Services) {
       <InboxPage staff={staff} view={view} query={query} filterQuery={filterQuery} cards={cards} counts={counts}
         choices={await filterChoices(s, staff.storeId)} targets={priorityTargets(s)} now={s.now()} timeZone={store.timezone}
         afterEventId={await latestEventId(s.db, staff.storeId)}
-        banner={staff.role === 'admin' && s.rulesStatus ? <RulesBanner status={s.rulesStatus()} /> : null} />,
+        banner={<>
+          {staff.role === 'admin' && s.rulesStatus && <RulesBanner status={s.rulesStatus()} />}
+          {await searchWarning(s)}
+        </>} />,
     ))
   })
 

@@ -49,3 +49,17 @@ describe('the staff DMS search panel', () => {
     expect((await ctx.client().request('/inbox/search?q=x')).status).toBe(302)
   })
 })
+
+describe('search outage warning in the inbox', () => {
+  test('staff see the search engine warning (e.g. Meilisearch unreachable) above the inbox', async () => {
+    const database = await freshPglite()
+    const ctx = await demoApp(database)
+    ctx.services.search = Promise.resolve({
+      health: async () => ({ ok: true, engine: 'orama' as const, warning: 'Meilisearch unreachable since 2026-11-24T10:00:00Z: using the embedded engine' }),
+    } as unknown as Awaited<NonNullable<typeof ctx.services.search>>)
+    const admin = ctx.client(); await admin.login()
+    const html = await (await admin.request('/inbox')).text()
+    expect(html).toContain('Meilisearch unreachable since')
+    await database.close()
+  })
+})
