@@ -138,7 +138,7 @@ const HOSTILE = [
 /** Best of two runs, so a GC pause is not mistaken for backtracking. */
 function timeExec(re: RegExp, s: string): number {
   let best = Infinity
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < 3; i++) {
     const t0 = performance.now()
     re.exec(s)
     best = Math.min(best, performance.now() - t0)
@@ -169,8 +169,8 @@ describe('regex safety', () => {
       const re = new RegExp(p, 'i')
       for (const s of HOSTILE) {
         const ms = timeExec(re, s)
-        // Catastrophic backtracking takes seconds here; an accepted pattern is at worst quadratic (a few ms).
-        if (ms > 100) throw new Error(`/${p}/ took ${ms.toFixed(0)} ms on ${JSON.stringify(s.slice(0, 12))}…`)
+        // Catastrophic backtracking takes seconds here; an accepted pattern is at worst quadratic (a few ms, more on a loaded CI box).
+        if (ms > 250) throw new Error(`/${p}/ took ${ms.toFixed(0)} ms on ${JSON.stringify(s.slice(0, 12))}…`)
       }
     }), { numRuns: 3000 })
     expect(accepted).toBeGreaterThan(150)
