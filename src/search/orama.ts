@@ -5,29 +5,33 @@ import {
   type SearchHit, type SearchIndex, type SearchRequest, type SearchResponse,
 } from './contract.ts'
 import { STOP_WORDS, expandSynonyms, synonymMatches } from './query.ts'
-import { NEVER, makeSnippet, toHit, toRecord, type SearchRecord } from './record.ts'
+import { makeSnippet, toHit, toRecord, type SearchRecord } from './record.ts'
 import { Vocabulary } from './typo.ts'
 import { normalize } from './embedder.ts'
 
 /**
- * The embedded engine: Orama 3 in process, rebuilt from Postgres at start-up (no persistence of its own).
- * Keyword (BM25, English stemming and stop words) and vector (cosine) sides run separately and are fused
- * with a convex combination, so a semantic ratio of exactly 0 or 1 means what it says.
+ * The embedded engine, rebuilt from Postgres at start-up (no persistence of its own). Orama 3 does the keyword
+ * side (BM25, English stemming and stop words, whole-word matching); vectors live in one contiguous Float32Array
+ * scanned with the filters as a predicate (Orama's own vector index walks a Map and builds filter sets: 3-4x
+ * slower at 20k documents). The sides are fused with a convex combination, so a semantic ratio of exactly
+ * 0 or 1 means what it says. Typo tolerance and synonyms are applied to the query (see typo.ts, query.ts).
  */
 
-const schema = (dims: number) => ({
+const schema = {
   storeId: 'enum', type: 'enum', title: 'string', body: 'string', keywords: 'string', identText: 'string',
   ident: 'enum[]', make: 'enum', model: 'enum', category: 'enum', condition: 'enum', status: 'enum', brand: 'enum',
-  topic: 'enum', kind: 'enum', year: 'number', price: 'number', fitment: 'enum[]', effectiveAt: 'number',
-  expiresAt: 'number', embedding: `vector[${dims}]`,
-}) as const
+  topic: 'enum', kind: 'enum', year: 'number', price: 'number', fitment: 'enum[]', effectiveAt: 'number', expiresAt: 'number',
+} as const
 
 const TEXT_PROPS = ['title', 'keywords', 'identText', 'body']
+const WORD_PROPS = ['title', 'keywords', 'body']
 const BOOST = { title: 3, keywords: 2, identText: 4, body: 1 }
 const ENUM_FILTERS = new Set(['storeId', 'make', 'model', 'category', 'condition', 'status', 'brand', 'topic', 'kind'])
 const LOWER_FILTERS = new Set(['make', 'model', 'brand', 'topic'])
 const NUMBER_FILTERS = new Set(['year', 'price', 'effectiveAt', 'expiresAt'])
 const ARRAY_FILTERS: Record<string, string> = { fitment: 'fitment', ident: 'ident' }
+/** Keyword matches taken before filtering in JS; when filters leave too few, Orama filters instead. */
+const KEYWORD_POOL = 1000
 
 export interface OramaOptions {
   dims: number
@@ -37,21 +41,94 @@ export interface OramaOptions {
   candidates?: number
 }
 
-type Rec = SearchRecord & { embedding?: number[] | null }
+/** Normalized vectors in one growable Float32Array; a slot per document. */
+class VectorStore {
+  private matrix: Float32Array
+  private ids: Array<string | null> = []
+  private recs: Array<SearchRecord | null> = []
+  private slots = new Map<string, number>()
+  private free: number[] = []
+  constructor(private dims: number) { this.matrix = new Float32Array(dims * 1024) }
+
+  set(id: string, v: ArrayLike<number>, rec: SearchRecord) {
+    let slot = this.slots.get(id)
+    if (slot === undefined) {
+      slot = this.free.pop() ?? this.ids.length
+      if ((slot + 1) * this.dims > this.matrix.length) {
+        const bigger = new Float32Array(this.matrix.length * 2)
+        bigger.set(this.matrix)
+        this.matrix = bigger
+      }
+      this.ids[slot] = id
+      this.slots.set(id, slot)
+    }
+    this.recs[slot] = rec
+    this.matrix.set(normalize(v), slot * this.dims)
+  }
+
+  delete(id: string) {
+    const slot = this.slots.get(id)
+    if (slot === undefined) return
+    this.slots.delete(id)
+    this.ids[slot] = null
+    this.recs[slot] = null
+    this.free.push(slot)
+  }
+
+  similarity(q: Float32Array, id: string): number | undefined {
+    const slot = this.slots.get(id)
+    return slot === undefined ? undefined : this.dot(q, slot * this.dims)
+  }
+
+  private dot(q: Float32Array, off: number): number {
+    const m = this.matrix, d = this.dims
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0
+    let i = 0
+    for (; i + 3 < d; i += 4) {
+      s0 += q[i] * m[off + i]; s1 += q[i + 1] * m[off + i + 1]; s2 += q[i + 2] * m[off + i + 2]; s3 += q[i + 3] * m[off + i + 3]
+    }
+    for (; i < d; i++) s0 += q[i] * m[off + i]
+    return s0 + s1 + s2 + s3
+  }
+
+  /** The k most similar accepted documents at or above `min`. */
+  top(q: Float32Array, accept: ((r: SearchRecord) => boolean) | undefined, min: number, k: number): Array<[string, number]> {
+    let out: Array<[string, number]> = []
+    let floor = min // rises to the k-th best score seen, so most documents are rejected without allocating
+    for (let slot = 0; slot < this.ids.length; slot++) {
+      const id = this.ids[slot], rec = this.recs[slot]
+      if (id === null || rec === null) continue
+      const s = this.dot(q, slot * this.dims)
+      if (s < floor || (accept && !accept(rec))) continue
+      out.push([id, s])
+      if (out.length >= k * 4) {
+        out = out.sort((a, b) => b[1] - a[1]).slice(0, k)
+        floor = out[k - 1][1]
+      }
+    }
+    return out.sort((a, b) => b[1] - a[1]).slice(0, k)
+  }
+}
 
 export class OramaSearchIndex implements SearchIndex {
   readonly engine = 'orama' as const
   private db: AnyOrama
   private vocab: Vocabulary
-  private records = new Map<string, Rec>()
-  /** Normalized copies, to score keyword candidates that fell outside the vector side's top list. */
-  private vectors = new Map<string, Float32Array>()
+  private records = new Map<string, SearchRecord>()
+  private vectors: VectorStore
+  /** Stored identifiers without a digit (normally none). */
+  private letterOnlyIdents = 0
+  /** Exact identifier -> document ids, so identifier lookups skip the scan. */
+  private idents = new Map<string, Set<string>>()
+  /** Stemmed words per document, for the coverage rule (filled lazily). */
+  private words = new Map<string, Set<string>>()
   private readonly minSimilarity: number
   private readonly candidates: number
 
   constructor(private opts: OramaOptions) {
     this.minSimilarity = opts.minSimilarity ?? 0.2
     this.candidates = opts.candidates ?? 60
+    this.vectors = new VectorStore(opts.dims)
     ;({ db: this.db, vocab: this.vocab } = this.fresh())
   }
 
@@ -63,7 +140,7 @@ export class OramaSearchIndex implements SearchIndex {
     // Hyphens separate words as spaces do ("trade-in", "side-by-side", "Sea-Doo"); identifiers stay whole in identText.
     tokenizer.tokenize = (raw, language, prop, withCache) =>
       tokenize(typeof raw === 'string' && prop !== 'identText' ? raw.replace(/-/g, ' ') : raw, language, prop, withCache).map((t) => `${t}#`)
-    const db = create({ schema: schema(this.opts.dims), components: { tokenizer } }) as AnyOrama
+    const db = create({ schema, components: { tokenizer } }) as AnyOrama
     const vocab = new Vocabulary((w) => db.tokenizer.tokenize(w, 'english', 'body', false)[0]?.slice(0, -1))
     return { db, vocab }
   }
@@ -81,19 +158,20 @@ export class OramaSearchIndex implements SearchIndex {
   }
 
   private insert(docs: IndexedDocument[]) {
-    const recs: Rec[] = docs.map((d) => {
-      const rec: Rec = toRecord(d)
-      if (d.vector && d.vector.length === this.opts.dims) rec.embedding = Array.from(d.vector)
-      return rec
-    })
+    const recs = docs.map(toRecord)
     insertMultiple(this.db, recs as never, 1000)
-    for (const r of recs) {
-      // Orama copies vectors into its own Float32Array index; drop the boxed copy kept in the document store.
-      if (r.embedding) this.vectors.set(r.id, normalize(r.embedding))
-      r.embedding = null
+    docs.forEach((d, i) => {
+      const r = recs[i]
       this.records.set(r.id, r)
+      for (const key of r.ident) {
+        let set = this.idents.get(key)
+        if (!set) this.idents.set(key, (set = new Set()))
+        set.add(r.id)
+        if (!/\d/.test(key)) this.letterOnlyIdents++
+      }
+      if (d.vector && d.vector.length === this.opts.dims) this.vectors.set(r.id, d.vector, r)
       this.vocab.add(`${r.title} ${r.keywords} ${r.body}`)
-    }
+    })
   }
 
   private removeIds(ids: string[]) {
@@ -102,16 +180,24 @@ export class OramaSearchIndex implements SearchIndex {
     for (const id of ids) {
       const r = this.records.get(id)
       if (r) this.vocab.remove(`${r.title} ${r.keywords} ${r.body}`)
+      for (const key of r?.ident ?? []) {
+        this.idents.get(key)?.delete(id)
+        if (!/\d/.test(key)) this.letterOnlyIdents--
+      }
       this.records.delete(id)
       this.vectors.delete(id)
+      this.words.delete(id)
     }
   }
 
   async rebuild(batches: AsyncIterable<IndexedDocument[]> | Iterable<IndexedDocument[]>): Promise<void> {
-    const previous = { db: this.db, vocab: this.vocab, records: this.records, vectors: this.vectors }
+    const previous = { db: this.db, vocab: this.vocab, records: this.records, vectors: this.vectors, words: this.words, idents: this.idents, letterOnlyIdents: this.letterOnlyIdents }
     ;({ db: this.db, vocab: this.vocab } = this.fresh())
     this.records = new Map()
-    this.vectors = new Map()
+    this.idents = new Map()
+    this.letterOnlyIdents = 0
+    this.vectors = new VectorStore(this.opts.dims)
+    this.words = new Map()
     try {
       for await (const batch of batches) this.insert(batch)
     } catch (err) {
@@ -128,29 +214,26 @@ export class OramaSearchIndex implements SearchIndex {
     const started = performance.now()
     const limit = clampLimit(req.limit)
     const ratio = clampRatio(req.semanticRatio)
-    const where = this.where(req)
+    const accept = compileFilter(req)
+    const ok = accept ? (id: string) => { const r = this.records.get(id); return !!r && accept(r) } : () => true
     const q = req.q.trim()
-    const facets = req.facets?.length ? Object.fromEntries(req.facets.map((f) => [f, { limit: 50 }])) : undefined
     const wantVector = ratio > 0 && !!req.vector && req.vector.length === this.opts.dims
     const wantKeyword = !!q && (ratio < 1 || !wantVector)
     const k = Math.max(this.candidates, limit)
 
-    let facetCounts: SearchResponse['facets']
     const kw = new Map<string, number>()
+    let matched: string[] | undefined // every keyword match passing the filters (for facets)
     if (wantKeyword) {
       const corrected = this.vocab.correct(q).text
+      // Synonyms: only the (at most two) alternatives the documents use most, which keeps the query short.
+      const expanded = expandSynonyms(corrected, (t) => this.vocab.frequency(t), 2)
       const coverage = this.coverageOf(corrected)
-      const expanded = expandSynonyms(corrected)
-      const base = { properties: TEXT_PROPS, boost: BOOST, threshold: 1, limit: k * 2, ...(where ? { where } : {}) }
-      const synonyms = expanded !== corrected
-      const r = await search(this.db, { ...base, term: corrected, ...(facets && !synonyms ? { facets } : {}) } as never)
-      for (const h of r.hits) kw.set(h.id, h.score)
-      facetCounts = facetsOf(r.facets)
-      if (synonyms) {
-        // Synonyms widen the match but count less than the rider's own words.
-        const r2 = await search(this.db, { ...base, term: expanded, ...(facets ? { facets } : {}) } as never)
-        for (const h of r2.hits) kw.set(h.id, Math.max(kw.get(h.id) ?? 0, SYNONYM_WEIGHT * h.score))
-        facetCounts = facetsOf(r2.facets)
+      // Synonyms widen the match but count less than the rider's own words.
+      const terms = expanded === corrected ? [[corrected, 1]] as const : [[corrected, 1], [expanded, SYNONYM_WEIGHT]] as const
+      for (const [term, weight] of terms) {
+        const found = await this.keyword(this.withoutCommonWords(term), req, ok, 2 * k, !!req.facets?.length)
+        for (const [id, score] of found.top) kw.set(id, Math.max(kw.get(id) ?? 0, weight * score))
+        if (found.all) matched = [...new Set([...(matched ?? []), ...found.all])]
       }
       // Like Meilisearch's "words" rule: a document with more of the query's words outranks one that repeats a few.
       for (const [id, score] of kw) kw.set(id, score * coverage(id) ** COVERAGE_POWER)
@@ -158,25 +241,21 @@ export class OramaSearchIndex implements SearchIndex {
     const vec = new Map<string, number>()
     if (wantVector) {
       const qv = normalize(req.vector!)
-      const r = await search(this.db, {
-        mode: 'vector', vector: { value: Array.from(qv), property: 'embedding' },
-        similarity: this.minSimilarity, limit: k, ...(where ? { where } : {}),
-      } as never)
-      for (const h of r.hits) vec.set(h.id, h.score)
+      for (const [id, s] of this.vectors.top(qv, accept, this.minSimilarity, k)) vec.set(id, s)
       // A keyword candidate outside the vector top list still gets its real similarity, not zero.
-      for (const id of kw.keys()) {
-        const v = vec.has(id) ? undefined : this.vectors.get(id)
-        if (v) vec.set(id, Math.max(0, dot(qv, v)))
-      }
+      for (const id of kw.keys()) if (!vec.has(id)) vec.set(id, Math.max(0, this.vectors.similarity(qv, id) ?? 0))
     }
     if (!q && !wantVector) {
       // Filter-only browse (and exact identifier lookup): every match scores the same.
-      const r = await search(this.db, { limit, ...(where ? { where } : {}), ...(facets ? { facets } : {}) } as never)
-      for (const h of r.hits) kw.set(h.id, 1)
-      facetCounts = facetsOf(r.facets)
-    } else if (facets && !wantKeyword) {
-      const r = await search(this.db, { limit: 1, ...(where ? { where } : {}), facets } as never)
-      facetCounts = facetsOf(r.facets)
+      matched = []
+      const wanted = req.filters?.ident
+      const pool = wanted === undefined ? this.records.values()
+        : [...new Set([wanted].flat().flatMap((key) => [...(this.idents.get(String(key)) ?? [])]))].map((id) => this.records.get(id)!)
+      for (const r of pool) if (!accept || accept(r)) { matched.push(r.id); if (kw.size < limit) kw.set(r.id, 1) }
+    }
+    if (req.facets?.length && !matched) {
+      matched = []
+      for (const r of this.records.values()) if (!accept || accept(r)) matched.push(r.id)
     }
 
     const hits = fuse(kw, vec, wantKeyword || !q ? 1 - ratio : 0, wantVector ? ratio : 0)
@@ -185,7 +264,47 @@ export class OramaSearchIndex implements SearchIndex {
         const rec = this.records.get(id)!
         return toHit(rec, round(score), q ? makeSnippet(rec.body, q) : undefined)
       })
-    return { hits, ...(facetCounts ? { facets: facetCounts } : {}), tookMs: performance.now() - started }
+    const facets = req.facets?.length ? this.facetCounts(req.facets, matched ?? []) : undefined
+    return { hits, ...(facets ? { facets } : {}), tookMs: performance.now() - started }
+  }
+
+  /**
+   * Drops words found in more than a quarter of all documents (e.g. "price", "new") when rarer words remain:
+   * they barely move BM25 but make Orama score most of the index. Coverage still counts them.
+   */
+  private withoutCommonWords(q: string): string {
+    const common = this.records.size * COMMON_SHARE
+    const words = q.split(/\s+/).filter(Boolean)
+    const rare = words.filter((w) => /\d/.test(w) || this.vocab.frequency(w) <= common)
+    return rare.length ? rare.join(' ') : q
+  }
+
+  /** BM25 matches of `term` that pass the filters: filtered in JS from a pool, or by Orama when the pool runs dry. */
+  private async keyword(term: string, req: SearchRequest, ok: (id: string) => boolean, want: number, needAll: boolean) {
+    // Identifier tokens carry digits; a query without digits cannot match them, so that pass is skipped
+    // (unless some stored identifier has no digit).
+    const base = { term, properties: /\d/.test(term) || this.letterOnlyIdents > 0 ? TEXT_PROPS : WORD_PROPS, boost: BOOST, threshold: 1 }
+    const r = await search(this.db, { ...base, limit: needAll ? Number.MAX_SAFE_INTEGER : KEYWORD_POOL } as never)
+    let hits = (r.hits as Array<{ id: string; score: number }>).filter((h) => ok(h.id))
+    if (!needAll && hits.length < want && r.count > KEYWORD_POOL) {
+      const where = this.where(req)
+      const filtered = await search(this.db, { ...base, limit: want, ...(where ? { where } : {}) } as never)
+      hits = filtered.hits as Array<{ id: string; score: number }>
+    }
+    return { top: hits.slice(0, want).map((h) => [h.id, h.score] as [string, number]), all: needAll ? hits.map((h) => h.id) : undefined }
+  }
+
+  private facetCounts(fields: FacetField[], ids: string[]): SearchResponse['facets'] {
+    const out: Partial<Record<FacetField, Record<string, number>>> = {}
+    for (const f of fields) {
+      const counts: Record<string, number> = {}
+      for (const id of ids) {
+        const v = this.records.get(id)?.[f as keyof SearchRecord]
+        if (typeof v === 'string' && v) counts[v] = (counts[v] ?? 0) + 1
+      }
+      out[f] = counts
+    }
+    return out
   }
 
   /** Share of the query's words (or a synonym of them) that a document contains, per document id. */
@@ -197,9 +316,10 @@ export class OramaSearchIndex implements SearchIndex {
     return (id) => {
       const r = this.records.get(id)
       if (!r) return 0
-      const have = tok(`${r.title} ${r.keywords} ${r.identText} ${r.body}`)
-      const covered = new Set(terms.filter((t) => have.has(t)))
-      for (const g of groups) if (g.alternatives.some((alt) => alt.length && alt.every((t) => have.has(t)))) g.said.forEach((t) => covered.add(t))
+      let have = this.words.get(id)
+      if (!have) this.words.set(id, (have = tok(`${r.title} ${r.keywords} ${r.identText} ${r.body}`)))
+      const covered = new Set(terms.filter((t) => have!.has(t)))
+      for (const g of groups) if (g.alternatives.some((alt) => alt.length && alt.every((t) => have!.has(t)))) g.said.forEach((t) => covered.add(t))
       return covered.size / terms.length
     }
   }
@@ -233,13 +353,43 @@ export class OramaSearchIndex implements SearchIndex {
 }
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6
-const SYNONYM_WEIGHT = 0.8
 /** Cubed, so covering all query words beats repeating some (tuned on the relevance set: 1 -> 0.91, 3 -> 0.95 top-1). */
 const COVERAGE_POWER = 3
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i]
-  return s
+const SYNONYM_WEIGHT = 0.8
+const COMMON_SHARE = 0.25
+
+/** The request's type, filters and excluded statuses as one predicate over a record (same rules as `where`). */
+export function compileFilter(req: Pick<SearchRequest, 'type' | 'filters' | 'excludeStatus'>): ((r: SearchRecord) => boolean) | undefined {
+  const tests: Array<(r: SearchRecord) => boolean> = []
+  const types = typeList(req.type)
+  if (types) tests.push((r) => types.includes(r.type))
+  for (const [key, value] of Object.entries(req.filters ?? {}) as Array<[keyof Filters, Filters[keyof Filters]]>) {
+    if (value === undefined) continue
+    if (ENUM_FILTERS.has(key)) {
+      const norm = (x: string | number) => (LOWER_FILTERS.has(key) ? String(x).toLowerCase() : String(x))
+      if (typeof value === 'object' && !Array.isArray(value)) throw new Error(`filter ${key} takes a value or a list, not a range`)
+      const allowed = new Set((Array.isArray(value) ? value : [value]).map(norm))
+      tests.push((r) => allowed.has(String(r[key as keyof SearchRecord] ?? '')))
+    } else if (NUMBER_FILTERS.has(key)) {
+      const get = (r: SearchRecord) => r[key as 'year'] as number | undefined
+      if (typeof value === 'number') tests.push((r) => get(r) === value)
+      else if (value && typeof value === 'object' && !Array.isArray(value)) {
+        const { gte, lte, gt, lt } = value
+        tests.push((r) => {
+          const x = get(r)
+          return x !== undefined && (gte === undefined || x >= gte) && (lte === undefined || x <= lte) && (gt === undefined || x > gt) && (lt === undefined || x < lt)
+        })
+      } else throw new Error(`filter ${key} takes a number or a range`)
+    } else if (key in ARRAY_FILTERS) {
+      const wanted = (Array.isArray(value) ? value : [value]).map(String)
+      tests.push((r) => wanted.some((w) => (r[key as 'ident'] as string[]).includes(w)))
+    } else throw new Error(`unknown filter ${key}`)
+  }
+  if (req.excludeStatus?.length) {
+    const out = new Set(req.excludeStatus)
+    tests.push((r) => !out.has(r.status))
+  }
+  return tests.length ? (r) => tests.every((t) => t(r)) : undefined
 }
 
 /** Convex combination of max-normalized keyword and vector scores. */
@@ -252,14 +402,3 @@ export function fuse(kw: Map<string, number>, vec: Map<string, number>, wKw: num
   return [...out].sort((a, b) => b[1] - a[1] || (kw.get(b[0]) ?? 0) - (kw.get(a[0]) ?? 0))
 }
 
-function facetsOf(raw: unknown): SearchResponse['facets'] {
-  if (!raw) return undefined
-  const out: Partial<Record<FacetField, Record<string, number>>> = {}
-  for (const [name, f] of Object.entries(raw as Record<string, { values: Record<string, number> }>)) {
-    // Orama counts documents without the attribute under "" (and "undefined"); Meilisearch leaves them out.
-    out[name as FacetField] = Object.fromEntries(Object.entries(f.values).filter(([v, c]) => c > 0 && v !== '' && v !== 'undefined'))
-  }
-  return out
-}
-
-export { NEVER }

@@ -133,15 +133,20 @@ export function synonymMatches(q: string): Array<{ said: string; group: readonly
   return out
 }
 
-/** Appends the other members of every synonym group the query mentions (used where the engine has no synonyms). */
-export function expandSynonyms(q: string): string {
+/**
+ * Appends the other members of every synonym group the query mentions (for engines without synonyms).
+ * `rank` (e.g. how many documents use a term) keeps only the `max` best alternatives; 0 drops a term.
+ */
+export function expandSynonyms(q: string, rank?: (term: string) => number, max = Infinity): string {
   const lower = q.toLowerCase()
   const extra: string[] = []
   for (const { group, re } of SYNONYM_MATCHERS) {
     const m = re.exec(lower)
     if (!m) continue
     const said = m[2]
-    for (const term of group) if (term !== said && !extra.includes(term) && !lower.includes(term)) extra.push(term)
+    let others = group.filter((term) => term !== said && !extra.includes(term) && !lower.includes(term))
+    if (rank) others = others.map((t) => [t, rank(t)] as const).filter(([, r]) => r > 0).sort((a, b) => b[1] - a[1]).slice(0, max).map(([t]) => t)
+    extra.push(...others)
   }
   return extra.length ? `${q} ${extra.join(' ')}` : q
 }

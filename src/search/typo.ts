@@ -28,6 +28,17 @@ export class Vocabulary {
   remove(text: string) { this.add(text, -1) }
 
   has(stem: string) { return this.words.has(stem) }
+
+  /** How many documents use a word or phrase (its rarest word), 0 when some word never occurs. */
+  frequency(phrase: string): number {
+    let min = Infinity
+    for (const w of phrase.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean)) {
+      const s = this.stem(w)
+      if (s === undefined) continue
+      min = Math.min(min, this.words.get(s)?.[0] ?? 0)
+    }
+    return min === Infinity ? 0 : min
+  }
   get size() { return this.words.size }
 
   private stemsOf(text: string): Map<string, string> {
