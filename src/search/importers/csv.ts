@@ -82,3 +82,22 @@ export async function countLines(path: string): Promise<number> {
   }
   return n
 }
+
+/** A data row with the header map, or the header problem (a required column no header maps to). */
+export type MappedRow<K extends string> =
+  | { line: number; cells: string[]; map: HeaderMap<K> }
+  | { line: number; missing: { field: K; message: string }[] }
+
+/** Reads a CSV whose first row is headers mapped by synonyms; stops after reporting missing required columns. */
+export async function* readMappedCsv<K extends string>(path: string, synonyms: HeaderSynonyms<K>, required: K[]): AsyncGenerator<MappedRow<K>> {
+  let map: HeaderMap<K> | undefined
+  for await (const { line, cells } of readCsv(path)) {
+    if (map) { yield { line, cells, map }; continue }
+    map = mapHeaders(cells, synonyms)
+    const missing = required.filter((f) => map!.column[f] === undefined)
+    if (missing.length) {
+      yield { line, missing: missing.map((f) => ({ field: f, message: `no column for ${f} (accepted headers: ${synonyms[f].join(', ')})` })) }
+      return
+    }
+  }
+}

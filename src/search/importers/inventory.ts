@@ -1,7 +1,7 @@
 import { basename } from 'node:path'
 import { normalizeIdentifier } from '../query.ts'
 import { CATEGORY_LABELS, type UnitCategory } from '../types.ts'
-import { cell, headerKey, mapHeaders, parseDate, parseInteger, parseMoney, readCsv, type HeaderMap, type HeaderSynonyms } from './csv.ts'
+import { cell, headerKey, parseDate, parseInteger, parseMoney, readMappedCsv, type HeaderMap, type HeaderSynonyms } from './csv.ts'
 import { validateRow, type FileImporter, type ParsedRow } from './types.ts'
 
 /** Inventory feed CSV. Header names vary by DMS; these are the spellings recognised (see docs/import.md). */
@@ -87,18 +87,8 @@ export const unitId = (stock: string) => `unit-${normalizeIdentifier(stock)}`
 export const inventoryImporter: FileImporter = {
   kind: 'inventory',
   async *rows(path, ctx): AsyncGenerator<ParsedRow> {
-    let map: HeaderMap<InventoryField> | undefined
-    for await (const { line, cells } of readCsv(path)) {
-      if (!map) {
-        map = mapHeaders(cells, INVENTORY_HEADERS)
-        const missing = REQUIRED.filter((f) => map!.column[f] === undefined)
-        if (missing.length) {
-          yield { line, issues: missing.map((f) => ({ field: f, message: `no column for ${f} (accepted headers: ${INVENTORY_HEADERS[f].join(', ')})` })) }
-          return
-        }
-        continue
-      }
-      yield parseInventoryRow(line, cells, map, ctx.asOf, basename(path))
+    for await (const r of readMappedCsv(path, INVENTORY_HEADERS, REQUIRED)) {
+      yield 'missing' in r ? { line: r.line, issues: r.missing } : parseInventoryRow(r.line, r.cells, r.map, ctx.asOf, basename(path))
     }
   },
 }

@@ -1,7 +1,7 @@
 import { basename } from 'node:path'
 import { normalizeIdentifier } from '../query.ts'
 import { fitmentText } from '../record.ts'
-import { cell, mapHeaders, parseInteger, parseMoney, readCsv, type HeaderMap, type HeaderSynonyms } from './csv.ts'
+import { cell, parseInteger, parseMoney, readMappedCsv, type HeaderMap, type HeaderSynonyms } from './csv.ts'
 import { validateRow, type FileImporter, type ParsedRow } from './types.ts'
 
 /** Parts (with fitment) CSV. Header names vary by DMS; these are the spellings recognised (see docs/import.md). */
@@ -49,18 +49,8 @@ export const partId = (brand: string, partNumber: string) => `part-${normalizeId
 export const partsImporter: FileImporter = {
   kind: 'parts',
   async *rows(path): AsyncGenerator<ParsedRow> {
-    let map: HeaderMap<PartField> | undefined
-    for await (const { line, cells } of readCsv(path)) {
-      if (!map) {
-        map = mapHeaders(cells, PARTS_HEADERS)
-        const missing = REQUIRED.filter((f) => map!.column[f] === undefined)
-        if (missing.length) {
-          yield { line, issues: missing.map((f) => ({ field: f, message: `no column for ${f} (accepted headers: ${PARTS_HEADERS[f].join(', ')})` })) }
-          return
-        }
-        continue
-      }
-      yield parsePartRow(line, cells, map, basename(path))
+    for await (const r of readMappedCsv(path, PARTS_HEADERS, REQUIRED)) {
+      yield 'missing' in r ? { line: r.line, issues: r.missing } : parsePartRow(r.line, r.cells, r.map, basename(path))
     }
   },
 }
