@@ -73,8 +73,10 @@ document.addEventListener('click', (e) => {
     Notification.requestPermission().then((p) => { e.target.textContent = p === 'granted' ? 'Desktop notifications on' : 'Notifications blocked by the browser' })
   }
 })
-// The server sends a named `ready` event once the live stream is subscribed; mark the element live.
-document.addEventListener('ready', (e) => { if (e.target instanceof HTMLElement) e.target.setAttribute('data-live', '') })
+// The stream subscribes before its headers are sent, so a connection (or the named `ready` event) means live.
+const markLive = (e) => { if (e.target instanceof HTMLElement) e.target.setAttribute('data-live', '') }
+document.addEventListener('ready', markLive)
+document.addEventListener('htmx:sse:after:connection', markLive)
 // "Insert into reply" from the DMS search panel.
 document.addEventListener('click', (e) => {
   const b = e.target instanceof HTMLElement ? e.target.closest('button.insert') : null
