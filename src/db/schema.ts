@@ -147,3 +147,58 @@ export const embeddings = pgTable('embeddings', {
   createdAt: created(),
 })
 
+
+export const RATING_KINDS = ['answer', 'chat'] as const
+/** A rider's verdict: thumbs (+1/-1) on one AI answer, or 1-5 stars on a closed chat. */
+export const ratings = pgTable('ratings', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  storeId: text('store_id').notNull().references(() => stores.id),
+  conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+  /** The rated AI message for `answer`; null for a whole-chat rating. */
+  messageId: uuid('message_id').references(() => messages.id, { onDelete: 'cascade' }),
+  kind: text('kind', { enum: RATING_KINDS }).notNull(),
+  value: integer('value').notNull(),
+  comment: text('comment'),
+  createdAt: created(),
+}, (t) => [
+  // One verdict per answer and one per chat; a second vote replaces the first.
+  uniqueIndex('ratings_target_idx').on(t.conversationId, t.kind, sql`coalesce(${t.messageId}, '00000000-0000-0000-0000-000000000000'::uuid)`),
+  index('ratings_store_idx').on(t.storeId, t.kind, t.createdAt),
+])
+
+export const DELIVERY_CHANNELS = ['webhook', 'lead-http', 'lead-email'] as const
+export const DELIVERY_STATUSES = ['pending', 'retrying', 'delivered', 'failed'] as const
+/** Outbound deliveries (signed webhooks, ADF/XML leads): the queue and the log staff read. */
+export const deliveries = pgTable('deliveries', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  storeId: text('store_id').notNull().references(() => stores.id),
+  conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'set null' }),
+  channel: text('channel', { enum: DELIVERY_CHANNELS }).notNull(),
+  event: text('event').notNull(),
+  target: text('target').notNull(),
+  contentType: text('content_type').notNull().default('application/json'),
+  payload: text('payload').notNull(),
+  status: text('status', { enum: DELIVERY_STATUSES }).notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  lastStatus: integer('last_status'),
+  lastError: text('last_error'),
+  nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+  deliveredAt: ts('delivered_at'),
+  createdAt: created(),
+}, (t) => [
+  index('deliveries_due_idx').on(t.status, t.nextAttemptAt),
+  index('deliveries_store_idx').on(t.storeId, t.createdAt),
+])
+
+/** Per-dealer keys for the DMS push API; only a hash is kept, the key is shown once. */
+export const apiKeys = pgTable('api_keys', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  storeId: text('store_id').notNull().references(() => stores.id),
+  name: text('name').notNull(),
+  /** First characters of the key, shown in the admin list so a dealer can tell keys apart. */
+  prefix: text('prefix').notNull(),
+  hash: text('hash').notNull(),
+  lastUsedAt: ts('last_used_at'),
+  revokedAt: ts('revoked_at'),
+  createdAt: created(),
+}, (t) => [uniqueIndex('api_keys_hash_idx').on(t.hash), index('api_keys_store_idx').on(t.storeId)])
