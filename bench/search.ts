@@ -17,7 +17,7 @@ import { runMigrations } from '../src/db/migrate.ts'
 import { demoDir } from '../src/search/demo.ts'
 import { modelStats, useLiteEmbedder } from '../src/search/embedder.ts'
 import { importPaths } from '../src/search/import.ts'
-import { createSearch, searchDocuments } from '../src/search/service.ts'
+import { createSearch } from '../src/search/service.ts'
 import { loadDocuments } from '../src/search/store.ts'
 import { loadJudged } from '../test/support/relevance.ts'
 
@@ -78,7 +78,9 @@ await embedder.embed(['load the model before measuring'])
 Bun.gc(true)
 const heapBefore = process.memoryUsage().heapUsed
 const t1 = performance.now()
-const service = await createSearch({}, db, { embedder, syncIntervalMs: 0 })
+// The production set-up: rebuilt from cached vectors, rider queries embedded on a worker thread (no query cache here).
+const service = await createSearch({}, db, { syncIntervalMs: 0, queryCacheSize: 0 })
+await service.search({ q: 'load the query model before measuring', storeId: 'bench' })
 const rebuildMs = performance.now() - t1
 Bun.gc(true)
 const mem = process.memoryUsage()
@@ -88,14 +90,14 @@ const modelNames = CATALOGUE.map((m) => `${m.make} ${m.model}`)
 const queries = Array.from({ length: QUERIES }, (_, i) =>
   i < judged.length ? judged[i] : pick([`${pick(modelNames)} ${pick(['oil filter', 'battery', 'for sale', 'drive belt', 'brake pads', 'used'])}`, `my ${pick(['quad', 'sled', 'jet ski', 'bike', 'side by side'])} ${pick(['won\'t start', 'is running hot', 'makes a grinding noise', 'lost power'])} ${i}`]))
 const now = new Date('2026-11-24T12:00:00Z')
-// Every query is embedded (no cache): the latency includes the encoder.
+// Every query is embedded (no cache): the latency includes the encoder (on the main thread here, for the "embedding alone" row).
 const embedQuery = async (q: string) => (await embedder.embed([q]))[0]
 await embedQuery('warm up')
 const time = async (fn: () => Promise<unknown>) => { const s = performance.now(); await fn(); return performance.now() - s }
 const hybrid: number[] = [], keyword: number[] = [], embedOnly: number[] = []
 for (const q of queries) {
-  hybrid.push(await time(() => searchDocuments({ index: service.index, embedQuery }, { q, storeId: 'bench', now })))
-  keyword.push(await time(() => searchDocuments({ index: service.index, embedQuery }, { q, storeId: 'bench', now, semanticRatio: 0 })))
+  hybrid.push(await time(() => service.search({ q, storeId: 'bench', now })))
+  keyword.push(await time(() => service.search({ q, storeId: 'bench', now, semanticRatio: 0 })))
   embedOnly.push(await time(() => embedQuery(q)))
 }
 // Baseline: a plain substring scan over the same documents (every query word must appear).
@@ -123,7 +125,7 @@ const lines = [
   '|---|---|---|',
   `| import ${docCount.toLocaleString('en-US')} documents (CSV/Markdown parse, validation, ${report.embedded.toLocaleString('en-US')} embeddings on ${workers} worker threads, PGlite writes) | ${(importMs / 1000).toFixed(1)} s (${Math.round(docCount / (importMs / 1000))} docs/s) | < 180 s |`,
   `| start-up rebuild of the embedded engine from Postgres (cached vectors) | ${(rebuildMs / 1000).toFixed(1)} s | |`,
-  `| hybrid search, end to end incl. query embedding: p50 / p95 / p99 | ${pct(hybrid, 50).toFixed(1)} / ${p95.toFixed(1)} / ${pct(hybrid, 99).toFixed(1)} ms | p95 ≤ 50 ms |`,
+  `| hybrid search, end to end incl. query embedding (on a worker thread, overlapping the keyword side): p50 / p95 / p99 | ${pct(hybrid, 50).toFixed(1)} / ${p95.toFixed(1)} / ${pct(hybrid, 99).toFixed(1)} ms | p95 ≤ 50 ms |`,
   `| keyword-only search (no embedding): p50 / p95 | ${pct(keyword, 50).toFixed(1)} / ${pct(keyword, 95).toFixed(1)} ms | |`,
   `| query embedding alone: p50 / p95 | ${pct(embedOnly, 50).toFixed(1)} / ${pct(embedOnly, 95).toFixed(1)} ms | |`,
   `| baseline: substring scan over the same ${docCount.toLocaleString('en-US')} texts: p50 / p95 | ${pct(scan, 50).toFixed(1)} / ${pct(scan, 95).toFixed(1)} ms | |`,

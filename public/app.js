@@ -86,3 +86,18 @@ document.addEventListener('click', (e) => {
   box.value = box.value ? `${box.value.trimEnd()}\n${b.dataset.insert}` : b.dataset.insert
   box.focus()
 })
+// A retryable failure (503: the server is reconnecting) returns the composer with the rider's text and the same
+// client id; re-send it after Retry-After, backing off, while the text is unchanged. The id makes repeats harmless.
+const resends = new Map()
+document.addEventListener('htmx:after:swap', () => {
+  const form = document.querySelector('form.composer[data-retry-after]')
+  if (!form) return
+  const id = form.querySelector('input[name=client_id]')?.value
+  const box = form.querySelector('textarea')
+  const n = (resends.get(id) ?? 0) + 1
+  resends.set(id, n)
+  const delay = Math.min(30, Number(form.dataset.retryAfter) * 2 ** (n - 1)) * 1000
+  delete form.dataset.retryAfter // other swaps (SSE updates) must not schedule it again
+  const text = box?.value
+  setTimeout(() => { if (form.isConnected && box?.value === text) form.requestSubmit() }, delay)
+})

@@ -8,6 +8,11 @@ const optionalString = v.optional(v.pipe(v.string(), v.trim(), v.minLength(1)))
 const url = (name: string) =>
   v.optional(v.pipe(v.string(), v.trim(), v.url(`${name} must be a URL such as http://host:port`)))
 
+/** A whole number of requests or streams; 0 turns the limit off. */
+const count = (name: string, fallback: string) => v.optional(v.pipe(
+  v.string(), v.regex(/^\d{1,7}$/, `${name} must be a whole number (0 turns the limit off)`), v.transform(Number),
+), fallback)
+
 const EnvSchema = v.object({
   PORT: v.optional(
     v.pipe(
@@ -40,6 +45,21 @@ const EnvSchema = v.object({
     v.regex(/^(\*|https?:\/\/[^\s,]+(\s*,\s*https?:\/\/[^\s,]+)*)$/, 'WIDGET_ALLOWED_ORIGINS must be * or a comma-separated list of origins such as https://dealer.com'),
   ), '*'),
   LOG_LEVEL: v.optional(v.picklist(['debug', 'info', 'warn', 'error', 'silent'], 'LOG_LEVEL must be one of debug, info, warn, error, silent'), 'info'),
+  SMTP_URL: v.optional(v.pipe(v.string(), v.trim(), v.regex(/^smtps?:\/\/[^\s]+$/, 'SMTP_URL must look like smtp://user:pass@host:587 or smtps://host:465'))),
+  SMTP_FROM: v.optional(v.pipe(v.string(), v.trim(), v.minLength(3), v.maxLength(200)), 'Pitwall <pitwall@localhost>'),
+  TRUST_PROXY: v.optional(v.picklist(['true', 'false', '1', '0'], 'TRUST_PROXY must be true or false'), 'false'),
+  PITWALL_CHAT_RATE_PER_VISITOR: count('PITWALL_CHAT_RATE_PER_VISITOR', '30'),
+  PITWALL_CHAT_RATE_PER_IP: count('PITWALL_CHAT_RATE_PER_IP', '300'),
+  PITWALL_SSE_STREAMS_PER_CLIENT: count('PITWALL_SSE_STREAMS_PER_CLIENT', '20'),
+  PITWALL_IDLE_TIMEOUT: v.optional(v.pipe(
+    v.string(), v.regex(/^\d{1,3}$/, 'PITWALL_IDLE_TIMEOUT must be seconds from 1 to 255'), v.transform(Number),
+    v.minValue(1, 'PITWALL_IDLE_TIMEOUT must be seconds from 1 to 255'), v.maxValue(255, 'PITWALL_IDLE_TIMEOUT must be seconds from 1 to 255'),
+  ), '30'),
+  METRICS_TOKEN: v.optional(v.pipe(v.string(), v.trim(), v.minLength(16, 'METRICS_TOKEN must be at least 16 characters'))),
+  METRICS_PORT: v.optional(v.pipe(
+    v.string(), v.regex(/^\d{1,5}$/, 'METRICS_PORT must be a port number from 1 to 65535'), v.transform(Number),
+    v.minValue(1, 'METRICS_PORT must be a port number from 1 to 65535'), v.maxValue(65535, 'METRICS_PORT must be a port number from 1 to 65535'),
+  )),
 })
 
 export interface Config {
@@ -58,6 +78,18 @@ export interface Config {
   /** Sites allowed to embed the chat widget (CSP frame-ancestors); ['*'] means any. */
   widgetOrigins: string[]
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent'
+  /** Lead emails (ADF/XML) go out through this SMTP server; absent means email leads fail with a clear error. */
+  smtp?: { url: string; from: string }
+  /** Behind Fly's proxy: the client address is the Fly-Client-IP header, not the socket's. */
+  trustProxy: boolean
+  /** Public chat API: writes (messages, contact, handoff) per minute per visitor and per IP; 0 = no limit. */
+  chatRate: { perVisitor: number; perIp: number }
+  /** Concurrent SSE streams per visitor or staff member; 0 = no limit. */
+  sseStreamsPerClient: number
+  /** Seconds a connection may sit idle or trickle a request (Bun.serve idleTimeout; SSE streams are exempt). */
+  idleTimeout: number
+  /** GET /metrics: a bearer token for the main port, and/or a private port that serves only /metrics (docs/deploy.md). */
+  metrics: { token?: string; port?: number }
 }
 
 export class ConfigError extends Error {}
@@ -91,6 +123,12 @@ export function loadConfig(env: Env = process.env, opts: { ensureSecret?: boolea
     sessionSecret: e.SESSION_SECRET ?? (opts.ensureSecret === false ? 'x'.repeat(32) : storedSecret(dataDir)),
     widgetOrigins: e.WIDGET_ALLOWED_ORIGINS.split(',').map((o) => o.trim().replace(/\/$/, '')),
     logLevel: e.LOG_LEVEL,
+    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : undefined,
+    trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
+    chatRate: { perVisitor: e.PITWALL_CHAT_RATE_PER_VISITOR, perIp: e.PITWALL_CHAT_RATE_PER_IP },
+    sseStreamsPerClient: e.PITWALL_SSE_STREAMS_PER_CLIENT,
+    idleTimeout: e.PITWALL_IDLE_TIMEOUT,
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
   }
 }
 

@@ -8,7 +8,7 @@ import type { Answerer } from './agent/contract.ts'
 import type { Decision, TriageContext } from './escalation/types.ts'
 import type { Rules } from './escalation/index.ts'
 import type { RulesStatusView } from '../views/partials/RulesBanner.tsx'
-import type { WebhookOptions } from './integrations/webhooks.ts'
+import type { DeliveryOptions, DeliveryWorker } from './integrations/deliveries.ts'
 import type { Conversation } from './conversations/store.ts'
 
 /** What routes and services are given; tests build it with PGlite and fakes. */
@@ -38,6 +38,8 @@ export interface Services {
   expectReply?(conv: Conversation): string | null
   /** Whether a department is open now (from the rules' hours); undefined when unknown. */
   isOpen?(department: string): boolean | undefined
-  /** Retry timing for outbound webhooks (tests shorten it). */
-  webhookOptions?: WebhookOptions
+  /** Retry timing and timeouts of the outbound delivery queue (webhooks, ADF leads); tests shorten them. */
+  deliveryOptions?: DeliveryOptions
+  /** The running delivery worker (absent in tests that drive the queue with runDue). */
+  deliveryWorker?: DeliveryWorker
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 import { processIO, UsageError, type Command, type CliIO } from './cli/command.ts'
 import { ConfigError } from './config.ts'
+import { DataDirError } from './db/data-dir.ts'
 
 /** Commands load lazily so `pitwall --help` stays instant and a command's heavy deps load only when used. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ default: Command }> }> = {
@@ -48,6 +49,10 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
     if (err instanceof ConfigError) {
       io.err(`pitwall: configuration error: ${err.message}`)
       return 2
+    }
+    if (err instanceof DataDirError) {
+      io.err(`pitwall: ${err.message}`)
+      return 1
     }
     throw err
   }

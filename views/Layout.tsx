@@ -27,6 +27,7 @@ export function Layout({ title, children, staff, bodyClass }: LayoutProps) {
             <a class="brand" href="/inbox">Pitwall</a>
             <nav>
               <a href="/inbox">Inbox</a>
+              {(staff.role === 'admin' || staff.role === 'manager') && <a href="/insights">Insights</a>}
               {staff.role === 'admin' && <a href="/staff">Staff</a>}
               {staff.role === 'admin' && <a href="/settings">Settings</a>}
               <a href="/account">Account</a>

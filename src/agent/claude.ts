@@ -10,6 +10,7 @@ import { hitText } from './retrieve.ts'
 import { newToolState, runTool, stateSources, TOOLS, type ToolState } from './tools.ts'
 import { sentences } from './text.ts'
 import { describeFailure, guessDepartment } from './failure.ts'
+import { timeLlm } from '../ops/metrics.ts'
 
 /**
  * The Claude answerer: a tool loop over the dealer's DMS (search, unit and part lookup, hours, handoff),
@@ -87,7 +88,7 @@ async function runLoop(deps: ClaudeDeps, req: AnswerRequest, state: ToolState, g
     // Text from an earlier round ("Let me check.") and this one must not run together.
     let first = true
     stream.on('text', (delta) => { gate.push(first && text ? ` ${delta}` : delta); first = false })
-    const msg = await stream.finalMessage()
+    const msg = await timeLlm('answer', () => stream.finalMessage())
     const said = msg.content.filter((b): b is Anthropic.TextBlock => b.type === 'text').map((b) => b.text).join('')
     text = text && said ? `${text} ${said}` : text + said
     const calls = msg.content.filter((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use')

@@ -7,6 +7,7 @@
 import Anthropic from '@anthropic-ai/sdk'
 import * as v from 'valibot'
 import type { Author } from '../escalation/types.ts'
+import { timeLlm } from '../ops/metrics.ts'
 
 export interface LlmQuestion {
   rule: string
@@ -137,7 +138,7 @@ export function createClaudeTriage(opts: ClaudeTriageOptions): LlmTriage {
   })
   return {
     async ask(q, signal) {
-      const msg = await client.messages.create(buildTriageRequest(q, opts.model, mode), { signal })
+      const msg = await timeLlm('triage', () => client.messages.create(buildTriageRequest(q, opts.model, mode), { signal }))
       return parseVerdict(msg, mode, q.tags.map((t) => t.id))
     },
   }

@@ -5,6 +5,7 @@ import type { Citation, Focus, HistoryLine } from './contract.ts'
 import { guessDepartment } from './failure.ts'
 import { summarySystemPrompt, wrapRider, type StoreInfo } from './prompts.ts'
 import { clip, sentences } from './text.ts'
+import { timeLlm } from '../ops/metrics.ts'
 
 /**
  * The handoff package: what staff need to act without reading the transcript, shaped by the reason for the
@@ -133,8 +134,10 @@ function headline(kind: SummaryKind, fields: SummaryField[], reason?: string): s
 
 /** Claude writes the package (fast model, structured output); extraction fills empty fields and covers any failure. */
 export async function summarizeWithClaude(
-  client: Anthropic, model: string, store: StoreInfo, input: SummaryInput, opts: { signal?: AbortSignal; log?: (l: string) => void } = {},
+  client: Anthropic, model: string, store: StoreInfo, input: SummaryInput, opts: { signal?: AbortSignal; log?: (l: string) => void; timeoutMs?: number } = {},
 ): Promise<HandoffSummary> {
+  // A hung API must not hold up the handoff: the extraction below is a fine summary too.
+  const budget = AbortSignal.timeout(opts.timeoutMs ?? 8000)
   const extracted = extractSummary(input)
   const labels = FIELDS[extracted.kind]
   const keys = labels.map((_, i) => `f${i}`)
@@ -144,11 +147,11 @@ export async function summarizeWithClaude(
   } as const
   try {
     const transcript = riderLines(input).map(wrapRider).join('\n')
-    const msg = await client.messages.parse({
+    const msg = await timeLlm('summary', () => client.messages.parse({
       model, max_tokens: 600, system: summarySystemPrompt(store),
       messages: [{ role: 'user', content: `Handoff to ${input.department ?? 'staff'} (${input.reason ?? 'needs a person'}). Fields: ${labels.map((l, i) => `${keys[i]} = ${l}`).join('; ')}.\n\n${transcript}` }],
       output_config: { format: jsonSchemaOutputFormat(schema as never) },
-    }, { signal: opts.signal })
+    }, { signal: opts.signal ? AbortSignal.any([opts.signal, budget]) : budget }))
     const out = msg.parsed_output as Record<string, unknown> | null
     if (!out || typeof out.headline !== 'string') throw new Error('no structured output')
     const fields = labels.map((label, i) => {

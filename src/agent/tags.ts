@@ -1,6 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk'
 import type { TagDef } from '../escalation/index.ts'
 import { tagSystemPrompt, wrapRider } from './prompts.ts'
+import { timeLlm } from '../ops/metrics.ts'
 
 /**
  * Topic tags from the rules file's plain-language tag descriptions, chosen by Claude's fast model. They are
@@ -18,7 +19,7 @@ export async function tagWithClaude(client: Anthropic | undefined, model: string
   const ids = described.map((d) => d.id)
   try {
     const timeout = AbortSignal.timeout(opts.timeoutMs ?? 4000)
-    const msg = await client.messages.create({
+    const msg = await timeLlm('tags', () => client.messages.create({
       model, max_tokens: 200, system: tagSystemPrompt(),
       tools: [{
         name: 'set_tags', description: 'Record the topic tags that fit the message (possibly none).',
@@ -26,7 +27,7 @@ export async function tagWithClaude(client: Anthropic | undefined, model: string
       }],
       tool_choice: { type: 'tool', name: 'set_tags' },
       messages: [{ role: 'user', content: `Tags:\n${described.map((d) => `- ${d.id}: ${d.description}`).join('\n')}\n\n${wrapRider(text)}` }],
-    }, { signal: opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout, maxRetries: 0 })
+    }, { signal: opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout, maxRetries: 0 }))
     const call = msg.content.find((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use' && b.name === 'set_tags')
     const raw = (call?.input as { tags?: unknown } | undefined)?.tags
     // Only tags the rules file defines count; anything else the model invents is dropped.

@@ -8,12 +8,13 @@ const command: Command = {
   summary: 'Apply database migrations',
   usage: `Usage: pitwall migrate
 
-Applies pending migrations to DATABASE_URL (PostgreSQL, under an advisory lock so concurrent
-instances are safe) or to the embedded PGlite store under PITWALL_DATA_DIR.`,
+Applies pending migrations to DIRECT_DATABASE_URL, else DATABASE_URL (PostgreSQL, under an advisory
+lock so concurrent instances are safe), or to the embedded PGlite store under PITWALL_DATA_DIR.`,
   async run(argv, io) {
     parseFlags(argv, {}, false)
     const config = loadConfig()
-    const database = await openDatabaseFor(config)
+    // The advisory lock needs one real session: the direct URL, not a transaction-mode pooler (Fly release command).
+    const database = await openDatabaseFor({ ...config, databaseUrl: config.directDatabaseUrl ?? config.databaseUrl })
     try {
       await runMigrations(database)
       io.out(`migrations applied (${database.kind})`)

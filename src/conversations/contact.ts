@@ -4,6 +4,7 @@ import type { Services } from '../deps.ts'
 import { customers } from '../db/schema.ts'
 import { recordEvent } from '../realtime/events.ts'
 import { publishMessage } from './say.ts'
+import { sendLead } from '../integrations/outbound.ts'
 import { conversationForVisitor, insertMessage } from './store.ts'
 
 export const DEFAULT_CONSENT = 'You agree that the dealership may contact you about this request.'
@@ -31,4 +32,6 @@ export async function saveContact(s: Services, storeId: string, visitorId: strin
   })
   if (!duplicate) await publishMessage(s, conv, message)
   await recordEvent(s.db, s.bus, { storeId, conversationId: conv.id, kind: 'contact', data: { phone: !!c.phone, email: !!c.email } })
+  // A sales or finance chat already handed off becomes a lead the CRM can act on once it has a phone or email.
+  if (conv.status !== 'bot') await sendLead(s, conv, 'contact').catch((err) => console.error(`deliveries: could not queue the lead for ${conv.id}: ${(err as Error).message}`))
 }

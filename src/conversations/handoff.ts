@@ -4,9 +4,10 @@ import { recordEvent } from '../realtime/events.ts'
 import { botSays, publishMessage } from './say.ts'
 import { desc, eq } from 'drizzle-orm'
 import { messages } from '../db/schema.ts'
-import { getStore, insertMessage, transcript, updateConversation, type Conversation, type Message } from './store.ts'
+import { insertMessage, transcript, updateConversation, type Conversation, type Message } from './store.ts'
 import { extractSummary, formatSummary } from '../agent/summary.ts'
-import { deliverWebhook } from '../integrations/webhooks.ts'
+import { conversationEvent } from '../integrations/outbound.ts'
+import { metrics } from '../ops/metrics.ts'
 
 const union = (a: string[], b: string[]) => [...new Set([...a, ...b])]
 
@@ -34,16 +35,15 @@ export async function applyDecision(s: Services, conv: Conversation, trigger: Me
   })
   await recordEvent(s.db, s.bus, {
     storeId: conv.storeId, conversationId: conv.id, kind: 'handoff',
-    data: { department: updated.department, priority: updated.priority, tags, rules: d.rules, messageId: trigger?.id ?? null },
+    data: {
+      department: updated.department, priority: updated.priority, tags, rules: d.rules, messageId: trigger?.id ?? null,
+      // For insights: a fresh handoff (from the AI) starts the first-response clock against this target.
+      from: conv.status, targetMinutes: s.rules?.().priorities.find((p) => p.id === updated.priority)?.firstResponseMinutes ?? null,
+    },
   })
-  const store = await getStore(s.db, conv.storeId)
-  for (const hook of store.settings.webhooks ?? []) {
-    if (hook.department !== updated.department) continue
-    void deliverWebhook(s, conv.storeId, conv.id, hook, {
-      event: 'handoff', conversationId: conv.id, department: updated.department, priority: updated.priority, tags, reason,
-      link: `${s.config.publicUrl ?? ''}/inbox/${conv.id}`,
-    }, s.webhookOptions)
-  }
+  metrics.handoffs.inc({ department: updated.department ?? 'none', priority: updated.priority ?? 'none' })
+  // A lead goes to the CRM once per department, not again on every later rule that fires while waiting.
+  await conversationEvent(s, updated, 'handoff', { reason, summary }, { lead: firstHandoff || conv.department !== updated.department })
   if (firstHandoff) {
     await recordEvent(s.db, s.bus, { storeId: conv.storeId, conversationId: conv.id, kind: 'status', data: { from: 'bot', to: 'waiting' } })
     const note = `Handed off to ${updated.department ?? 'staff'} by rule ${d.rules.join(', ') || '(none)'}${updated.priority ? ` at ${updated.priority}` : ''}`

@@ -1,16 +1,17 @@
 import type { Services } from '../deps.ts'
 import { redact } from '../agent/redact.ts'
-import { recordEvent } from '../realtime/events.ts'
+import { appendEvent } from '../realtime/events.ts'
 import {
   conversationForVisitor, insertMessage, transcript, updateConversation, type Conversation, type Message,
 } from './store.ts'
-import { eq } from 'drizzle-orm'
+import { and, desc, eq } from 'drizzle-orm'
 import { messages } from '../db/schema.ts'
 import type { Decision, TriageContext } from '../escalation/types.ts'
 import { focusFromCitations, focusFromHistory, type Citation } from '../agent/index.ts'
 import { applyDecision, defaultHandoffReply } from './handoff.ts'
 import { aiAnswers } from './state.ts'
-import { botSays, publishMessage } from './say.ts'
+import { botSays, messageEvent, publishMessage } from './say.ts'
+import { recordFact } from '../insights/facts.ts'
 
 export interface CustomerMessageInput {
   storeId: string
@@ -23,23 +24,58 @@ export interface CustomerMessageInput {
 export const ACK_LINE = 'Thanks for your message! Our team at the dealership can see this chat and will reply here.'
 const REDACTION_NOTE = 'For your safety we removed sensitive numbers from your message. Please don\'t share card numbers, SSNs or dates of birth in chat.'
 
-/** persist -> (triage -> answer or hand off) -> publish. A retry with the same client id does nothing new. */
+/**
+ * persist -> (triage -> answer or hand off) -> publish. A retry with the same client id stores nothing new; if the
+ * first attempt died after storing (database restart) and the AI never answered, the retry finishes the job.
+ */
 export async function postCustomerMessage(s: Services, input: CustomerMessageInput): Promise<{ message: Message; duplicate: boolean }> {
   const conv = await conversationForVisitor(s.db, input.storeId, input.visitorId, input.conversationId)
   const { text, kinds } = redact(input.body)
-  const { message, duplicate } = await insertMessage(s.db, {
-    conversationId: conv.id, author: 'customer', body: text, clientId: input.clientId,
-  })
-  if (duplicate) return { message, duplicate }
   const reopened = conv.status === 'closed'
-  const current = await updateConversation(s.db, conv.id, {
-    lastMessageAt: message.createdAt, ...(reopened ? { status: 'bot', closedAt: null, assigneeId: null } : {}),
+  // One transaction: the message, the conversation's activity and the live event are stored together or not at all.
+  const stored = await s.db.transaction(async (tx) => {
+    const r = await insertMessage(tx, { conversationId: conv.id, author: 'customer', body: text, clientId: input.clientId })
+    if (r.duplicate) return { ...r, current: conv, events: [] }
+    const current = await updateConversation(tx, conv.id, {
+      lastMessageAt: r.message.createdAt, ...(reopened ? { status: 'bot', closedAt: null, assigneeId: null } : {}),
+    })
+    const events = [await appendEvent(tx, messageEvent(current, r.message))]
+    if (reopened) events.push(await appendEvent(tx, { storeId: conv.storeId, conversationId: conv.id, kind: 'status', data: { from: 'closed', to: 'bot' } }))
+    return { ...r, current, events }
   })
-  await publishMessage(s, current, message)
-  if (reopened) await recordEvent(s.db, s.bus, { storeId: conv.storeId, conversationId: conv.id, kind: 'status', data: { from: 'closed', to: 'bot' } })
+  const { message, duplicate, current } = stored
+  for (const e of stored.events) await s.bus.publish(e).catch(() => { /* stored: SSE replay delivers it */ })
+  if (duplicate) {
+    if (await unanswered(s, conv, message)) await respondOnce(s, conv, message)
+    return { message, duplicate }
+  }
   if (kinds.length) await botSays(s, current, REDACTION_NOTE, `redaction:${message.id}`, 'system')
-  await respond(s, current, message)
+  await respondOnce(s, current, message)
   return { message, duplicate }
+}
+
+/** Rider messages being answered in this process, so a quick retry does not answer the same message twice. */
+const answering = new Set<string>()
+
+async function respondOnce(s: Services, conv: Conversation, message: Message) {
+  answering.add(message.id)
+  try {
+    await respond(s, conv, message)
+  } finally {
+    answering.delete(message.id)
+  }
+}
+
+/** The AI owns the chat, this is the rider's latest message, and no reply to it was stored. */
+async function unanswered(s: Services, conv: Conversation, message: Message): Promise<boolean> {
+  if (conv.status !== 'bot' || answering.has(message.id)) return false
+  const [latest] = await s.db.select({ id: messages.id }).from(messages)
+    .where(and(eq(messages.conversationId, conv.id), eq(messages.author, 'customer')))
+    .orderBy(desc(messages.createdAt), desc(messages.id)).limit(1)
+  if (latest?.id !== message.id) return false
+  const [reply] = await s.db.select({ id: messages.id }).from(messages)
+    .where(and(eq(messages.conversationId, conv.id), eq(messages.clientId, `bot:${message.id}`))).limit(1)
+  return !reply
 }
 
 /** Triage, then: hand off (tell the rider who replies and when), offer a person, or answer. */
@@ -84,14 +120,18 @@ async function answer(s: Services, conv: Conversation, message: Message, decisio
     focus: focusFromCitations(lastBot?.citations as Citation[] | undefined) ?? focusFromHistory(history),
   })
   const offer = decision?.action === 'suggest_handoff' ? `\n\n${decision.reply ?? offerLine(decision.department)}` : ''
-  await botSays(s, conv, a.text + offer, `bot:${message.id}`, 'bot', { citations: a.citations, decision: { source: a.source, confidence: a.confidence, guardrails: a.guardrails ?? [] } })
-  if (a.handoff) {
-    await applyDecision(s, conv, message, {
+  const reply = await botSays(s, conv, a.text + offer, `bot:${message.id}`, 'bot', { citations: a.citations, decision: { source: a.source, confidence: a.confidence, guardrails: a.guardrails ?? [] } })
+  await recordFact(s.db, {
+    storeId: conv.storeId, conversationId: conv.id, kind: 'answer',
+    data: { messageId: reply.id, questionId: message.id, confidence: a.confidence, source: a.source, handoff: a.handoff?.via ?? null },
+  })
+  if (a.handoff || a.flagged) {
+    const after = a.handoff ? await applyDecision(s, conv, message, {
       action: 'handoff', department: a.handoff.department, tags: decision?.tags ?? [], rules: [`agent:${a.handoff.via}`],
       reasons: [a.handoff.reason], trace: [{ rule: `agent:${a.handoff.via}`, step: 'fired', source: a.source === 'claude' ? 'llm' : 'rules', detail: a.handoff.reason }],
-    })
-  } else if (a.flagged) {
-    await flag(s, conv, message, a.flagged)
+    }) : conv
+    // A handoff because Claude failed is flagged too, so staff can find every chat the AI could not serve.
+    if (a.flagged) await flag(s, after, message, a.flagged)
   } else if (s.triage && decision?.action === 'answer') {
     // Low retrieval confidence is a rules condition: re-run the rules with it (microseconds; no LLM unless a rule asks).
     const second = await s.triage({ ...(await triageContext(s, conv, message)), answerConfidence: a.confidence })

@@ -1,5 +1,5 @@
 import type { Services } from '../deps.ts'
-import { recordEvent } from '../realtime/events.ts'
+import { recordEvent, type NewEvent } from '../realtime/events.ts'
 import { insertMessage, updateConversation, type Conversation, type Message } from './store.ts'
 
 /** A message from the assistant (or a system notice) in the rider's conversation. */
@@ -15,8 +15,11 @@ export async function botSays(
 }
 
 export function publishMessage(s: Services, conv: Conversation, m: Message) {
-  return recordEvent(s.db, s.bus, {
-    storeId: conv.storeId, conversationId: conv.id, kind: 'message',
-    data: { messageId: m.id, author: m.author, internal: m.internal },
-  })
+  return recordEvent(s.db, s.bus, messageEvent(conv, m))
 }
+
+/** The `events` row that puts a message on every live view. */
+export const messageEvent = (conv: Conversation, m: Message): NewEvent => ({
+  storeId: conv.storeId, conversationId: conv.id, kind: 'message',
+  data: { messageId: m.id, author: m.author, internal: m.internal },
+})

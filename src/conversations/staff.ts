@@ -3,6 +3,8 @@ import type { Services } from '../deps.ts'
 import { conversations, staffUsers } from '../db/schema.ts'
 import { recordEvent } from '../realtime/events.ts'
 import { publishMessage } from './say.ts'
+import { conversationEvent } from '../integrations/outbound.ts'
+import { recordFirstResponse } from '../insights/facts.ts'
 import { fromStatuses, InvalidTransition, nextStatus, type ConversationAction } from './state.ts'
 import { getConversation, insertMessage, updateConversation, type Conversation, type Message } from './store.ts'
 
@@ -43,6 +45,7 @@ export async function claim(s: Services, staff: StaffMember, conversationId: str
     throw new InvalidTransition('claim', now.status)
   }
   await statusEvent(s, won, before.status, 'claimed', { staffId: staff.id, staffName: staff.name })
+  await conversationEvent(s, won, 'claim', { staff: { id: staff.id, name: staff.name } })
   await staffNote(s, won, `Claimed by ${staff.name}`, `claim:${staff.id}:${Date.now()}`)
   return won
 }
@@ -74,7 +77,12 @@ export async function staffReply(
     lastMessageAt: message.createdAt, status: 'claimed', assigneeId: staff.id, waitingSince: null,
   })
   await publishMessage(s, updated, message)
-  if (conv.status !== 'claimed') await statusEvent(s, updated, conv.status, 'claimed', { staffId: staff.id, staffName: staff.name })
+  if (conv.status !== 'claimed') {
+    await statusEvent(s, updated, conv.status, 'claimed', { staffId: staff.id, staffName: staff.name })
+    // Replying takes the conversation over: receivers see it as a claim.
+    await conversationEvent(s, updated, 'claim', { staff: { id: staff.id, name: staff.name } })
+  }
+  await recordFirstResponse(s.db, updated, message)
   return { message, duplicate }
 }
 
@@ -88,6 +96,7 @@ export async function simpleAction(
     status: to, assigneeId: null, waitingSince: null, ...(to === 'closed' ? { closedAt: s.now() } : {}),
   })
   await statusEvent(s, updated, conv.status, to, { staffId: staff.id, staffName: staff.name, action })
+  if (to === 'closed') await conversationEvent(s, updated, 'close', { staff: { id: staff.id, name: staff.name } })
   await staffNote(s, updated, action === 'close' ? `Closed by ${staff.name}` : `Handed back to the AI by ${staff.name}`, `${action}:${staff.id}:${Date.now()}`)
   return updated
 }

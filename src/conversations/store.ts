@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
-import { conversations, customers, messages, staffUsers, stores, type ConversationStatus, type MessageAuthor } from '../db/schema.ts'
+import { conversations, customers, events, messages, staffUsers, stores, type ConversationStatus, type MessageAuthor } from '../db/schema.ts'
+import { metrics } from '../ops/metrics.ts'
 
 export type Conversation = typeof conversations.$inferSelect
 export type Message = typeof messages.$inferSelect
@@ -40,7 +41,9 @@ export async function latestConversationOf(db: Db, storeId: string, visitorId: s
  */
 export async function conversationForVisitor(db: Db, storeId: string, visitorId: string, id: string): Promise<Conversation> {
   const customer = await customerFor(db, storeId, visitorId)
-  await db.insert(conversations).values({ id, storeId, customerId: customer.id }).onConflictDoNothing()
+  const created = await db.insert(conversations).values({ id, storeId, customerId: customer.id }).onConflictDoNothing().returning({ id: conversations.id })
+  // Insights count conversations from this fact (not published: no live view shows it).
+  if (created.length) await db.insert(events).values({ storeId, conversationId: id, kind: 'opened' })
   const [row] = await db.select().from(conversations).where(eq(conversations.id, id))
   if (!row || row.storeId !== storeId || row.customerId !== customer.id) throw new Forbidden('not your conversation')
   return row
@@ -73,6 +76,7 @@ export interface NewMessage {
 /** Inserts once per (conversation, client id); a retry returns the stored message and `duplicate: true`. */
 export async function insertMessage(db: Db, m: NewMessage): Promise<{ message: Message; duplicate: boolean }> {
   const inserted = await db.insert(messages).values(m).onConflictDoNothing().returning()
+  if (inserted[0]) metrics.messages.inc({ author: m.author })
   if (inserted[0]) return { message: inserted[0], duplicate: false }
   const [existing] = await db.select().from(messages)
     .where(and(eq(messages.conversationId, m.conversationId), eq(messages.clientId, m.clientId)))

@@ -7,6 +7,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import type { SQL } from 'drizzle-orm'
 import postgres from 'postgres'
 import * as schema from './schema.ts'
+import { pgliteAssets } from './pglite-assets.ts'
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
 
@@ -37,7 +38,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     return { kind: 'postgres', db: drizzlePg(pg, { schema }) as unknown as Db, pg, close: () => pg.end({ timeout: 5 }) }
   }
   if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true })
-  const lite = await PGlite.create({ dataDir: opts.pgliteDir, loadDataDir: opts.loadDataDir })
+  const lite = await PGlite.create({ dataDir: opts.pgliteDir, loadDataDir: opts.loadDataDir, ...(await pgliteAssets()) })
   return { kind: 'pglite', db: drizzlePglite(lite, { schema }) as unknown as Db, lite, close: () => lite.close() }
 }
 

@@ -10,7 +10,9 @@ export const CONVERSATION_STATUSES = ['bot', 'waiting', 'claimed', 'closed'] as 
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number]
 export const MESSAGE_AUTHORS = ['customer', 'bot', 'staff', 'system'] as const
 export type MessageAuthor = (typeof MESSAGE_AUTHORS)[number]
-export const STAFF_ROLES = ['admin', 'staff'] as const
+/** A manager works the inbox like staff and also sees /insights; the column is plain text, so no migration. */
+export const STAFF_ROLES = ['admin', 'manager', 'staff'] as const
+export type StaffRole = (typeof STAFF_ROLES)[number]
 
 export const stores = pgTable('stores', {
   id: text('id').primaryKey(),
@@ -23,12 +25,18 @@ export const stores = pgTable('stores', {
   createdAt: created(),
 })
 
+export const CONVERSATION_EVENTS = ['handoff', 'claim', 'close'] as const
+export type ConversationEventName = (typeof CONVERSATION_EVENTS)[number]
 export interface DepartmentHours { name: string; label: string; hours: Record<string, string[]> }
 export interface StoreSettings {
   departments: DepartmentHours[]
   cannedReplies?: { department: string; title: string; body: string }[]
   /** Outbound webhooks per department (HMAC-signed), for SMS/Slack bridges. */
   webhooks?: { department: string; url: string; secret: string }[]
+  /** Store-wide webhook subscriptions to conversation events (handoff, claim, close), HMAC-signed. */
+  subscriptions?: { url: string; secret: string; events: ConversationEventName[] }[]
+  /** ADF/XML lead export to the dealer's CRM on handoffs to these departments (POST and/or email). */
+  leads?: { departments: string[]; url?: string; email?: string }
   /** Shown when a rider leaves contact details for an after-hours follow-up. */
   contactConsent?: string
 }
@@ -118,6 +126,7 @@ export const events = pgTable('events', {
 }, (t) => [
   index('events_conversation_idx').on(t.conversationId, t.id),
   index('events_store_kind_idx').on(t.storeId, t.kind, t.createdAt),
+  // migrations/0003 adds events_facts_idx: the same keys, INCLUDE (conversation_id, id, data), for insights' kinds.
 ])
 
 export const documents = pgTable('documents', {

@@ -11,6 +11,13 @@ export interface BusEvent {
 
 export const isEphemeral = (e: BusEvent) => e.id === 0
 
+/**
+ * Emitted locally when the bus may have missed events (LISTEN re-established after a database restart):
+ * open streams replay from `events` after the last id they sent.
+ */
+export const RESYNC = 'resync'
+export const resyncSignal = (): BusEvent => ({ id: 0, storeId: '', conversationId: null, kind: RESYNC })
+
 export type Listener = (e: BusEvent) => void
 
 export interface Bus {

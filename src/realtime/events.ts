@@ -12,12 +12,17 @@ export interface NewEvent {
 
 /** Appends to `events` (the replay and analytics source), then publishes the id on the bus. */
 export async function recordEvent(db: Db, bus: Bus, e: NewEvent): Promise<BusEvent> {
+  const published = await appendEvent(db, e)
+  await bus.publish(published).catch(() => { /* the event is stored; SSE replay will deliver it */ })
+  return published
+}
+
+/** Appends to `events` only: inside a transaction, publish once it has committed (or listeners see nothing yet). */
+export async function appendEvent(db: Db, e: NewEvent): Promise<BusEvent> {
   const [row] = await db.insert(events)
     .values({ storeId: e.storeId, conversationId: e.conversationId ?? null, kind: e.kind, data: e.data ?? {} })
     .returning({ id: events.id })
-  const published: BusEvent = { id: row.id, storeId: e.storeId, conversationId: e.conversationId ?? null, kind: e.kind }
-  await bus.publish(published).catch(() => { /* the event is stored; SSE replay will deliver it */ })
-  return published
+  return { id: row.id, storeId: e.storeId, conversationId: e.conversationId ?? null, kind: e.kind }
 }
 
 /** Events after `afterId` for a store (optionally one conversation), oldest first. */

@@ -24,12 +24,13 @@ export class Presence {
     this.viewers.set(e.conversationId, names)
   }
 
-  beat(storeId: string, conversationId: string, name: string) {
-    return this.bus.publish({ id: 0, storeId, conversationId, kind: 'presence', data: { name } })
+  // Best effort: while the database restarts a heartbeat is simply lost (callers fire and forget).
+  beat(storeId: string, conversationId: string, name: string): Promise<void> {
+    return this.bus.publish({ id: 0, storeId, conversationId, kind: 'presence', data: { name } }).catch(() => {})
   }
 
-  leave(storeId: string, conversationId: string, name: string) {
-    return this.bus.publish({ id: 0, storeId, conversationId, kind: 'presence-leave', data: { name } })
+  leave(storeId: string, conversationId: string, name: string): Promise<void> {
+    return this.bus.publish({ id: 0, storeId, conversationId, kind: 'presence-leave', data: { name } }).catch(() => {})
   }
 
   /** Names viewing the conversation now, sorted. */

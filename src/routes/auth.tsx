@@ -1,12 +1,12 @@
-import { Hono, type Context } from 'hono'
+import { Hono } from 'hono'
 import { rateLimiter } from 'hono-rate-limiter'
-import { getConnInfo } from 'hono/bun'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import * as v from 'valibot'
 import type { Services } from '../deps.ts'
 import { endSession, SESSION_HOURS, startSession, verifyLogin } from '../staff/accounts.ts'
 import { LoginPage } from '../../views/pages/LoginPage.tsx'
 import { parseBody, secureCookies, SESSION_COOKIE } from './middleware.ts'
+import { clientAddress } from './limits.ts'
 
 const LoginInput = v.object({
   email: v.pipe(v.string('is required'), v.trim(), v.email('must be an email address'), v.maxLength(200)),
@@ -16,13 +16,6 @@ const LoginInput = v.object({
 
 /** Only local paths are followed after login, never another site. */
 const safeNext = (next?: string) => (next && /^\/(?!\/)[\w\-/?=&%.]*$/.test(next) ? next : '/inbox')
-
-/** Behind Fly's proxy (PUBLIC_URL set) it names the client; otherwise the socket's address (absent under app.request). */
-function clientAddress(c: Context, behindProxy: boolean): string {
-  const fly = behindProxy ? c.req.header('fly-client-ip') : undefined
-  if (fly) return fly
-  try { return getConnInfo(c).remote.address ?? 'local' } catch { return 'local' }
-}
 
 export function authRoutes(s: Services) {
   const app = new Hono()
@@ -35,7 +28,7 @@ export function authRoutes(s: Services) {
   // Failed sign-ins per client address: 10 per 15 minutes, then 429 until the window passes.
   app.post('/login', rateLimiter({
     windowMs: 15 * 60_000, limit: 10, standardHeaders: 'draft-7', skipSuccessfulRequests: true,
-    keyGenerator: (c) => clientAddress(c, !!s.config.publicUrl),
+    keyGenerator: (c) => clientAddress(c, s.config.trustProxy),
     handler: (c) => html(<LoginPage error="Too many failed sign-ins. Wait 15 minutes and try again." />, 429),
   }))
   app.post('/login', async (c) => {
@@ -43,6 +36,9 @@ export function authRoutes(s: Services) {
     if (!parsed.ok) return html(<LoginPage error={parsed.issues.map((i) => `${i.field}: ${i.message}`).join('; ')} />, 400)
     const user = await verifyLogin(s.db, parsed.data.email, parsed.data.password)
     if (!user) return html(<LoginPage error="Email or password is wrong." email={parsed.data.email} next={parsed.data.next} />, 401)
+    // No fixation: whatever session cookie came in is ended, and a new token is issued.
+    const previous = getCookie(c, SESSION_COOKIE)
+    if (previous) await endSession(s.db, previous)
     const token = await startSession(s.db, user.id, s.now())
     setCookie(c, SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'Lax', secure: secureCookies(s), maxAge: SESSION_HOURS * 3600 })
     return c.redirect(safeNext(parsed.data.next), 303)

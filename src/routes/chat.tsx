@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import * as v from 'valibot'
 import type { Services } from '../deps.ts'
 import { postCustomerMessage } from '../conversations/pipeline.ts'
@@ -11,11 +11,30 @@ import { eventsSince, latestEventId } from '../realtime/events.ts'
 import { eventStream } from '../realtime/sse.ts'
 import { ChatPage } from '../../views/pages/ChatPage.tsx'
 import { ChatComposer } from '../../views/partials/ChatComposer.tsx'
-import { describeIssues, isJson, MessageInput, parseBody, UUID, visitor, type Env } from './middleware.ts'
+import { describeIssues, isJson, MessageInput, parseBody, UUID, visitor, type Env, type FieldIssue } from './middleware.ts'
 import { staffNamesFor } from './names.ts'
 import { contactSlot, riderEventHtml, riderStatus } from './live.tsx'
 import { raw } from 'hono/html'
 import { typingSignal } from '../realtime/presence.ts'
+import { rate, RatingInput, RatingRefused, ratingsOf } from '../insights/ratings.ts'
+import { AnswerRating } from '../../views/partials/AnswerRating.tsx'
+import { ChatRating } from '../../views/partials/ChatRating.tsx'
+import { chatRateLimits, StreamSlots, TOO_MANY_STREAMS } from './limits.ts'
+
+/** 429 for a rider writing too fast: JSON for API callers, else the form they used with the reason (their text kept). */
+async function tooFast(s: Services, c: Context<Env>, retryAfter: number): Promise<Response> {
+  const error = `You're sending messages faster than we can read them. Please wait ${retryAfter} seconds and try again.`
+  const id = c.req.param('id') ?? ''
+  if (isJson(c)) return c.json({ error, retry_after: retryAfter }, 429)
+  if (c.req.path.endsWith('/handoff')) return c.text(error, 429)
+  if (c.req.path.endsWith('/contact')) {
+    const consent = (await getStore(s.db, s.config.storeId)).settings.contactConsent ?? DEFAULT_CONSENT
+    return c.html(<ContactForm conversationId={id} consent={consent} error={error} />, 429)
+  }
+  const form = await c.req.parseBody().catch(() => ({} as Record<string, unknown>))
+  const value = typeof form.body === 'string' ? form.body : undefined
+  return c.html(<ChatComposer conversationId={id} clientId={randomUUID()} error={error} value={value} />, 429)
+}
 
 /** The rider's side: the chat page, posting messages, and the live stream of their conversation. */
 export function chatRoutes(s: Services) {
@@ -32,10 +51,17 @@ export function chatRoutes(s: Services) {
     return c.html('<!doctype html>' + (await (
       <ChatPage storeName={store.name} timeZone={store.timezone} conversationId={conversationId} clientId={randomUUID()}
         messages={messages} staffNames={await staffNamesFor(s, messages)} afterEventId={await latestEventId(s.db, storeId)}
+        ratings={current ? (await ratingsOf(s.db, conversationId)).answers : {}}
         status={await riderStatus(s, conversationId, current)} embed={c.req.query('embed') === '1'}
         contactForm={raw(await contactSlot(s, current))} />
     )))
   })
+
+  // Writes share one budget per visitor and per IP; the answer is rendered where the rider is typing.
+  for (const limit of chatRateLimits<Env>(s.config, (c, retryAfter) => tooFast(s, c, retryAfter))) app.on('POST', ['/:id/messages', '/:id/contact', '/:id/handoff'], limit)
+  // Typing signals (one per 3 s from app.js) get twice the budget of their own, answered silently.
+  const typing = { ...s.config, chatRate: { perIp: s.config.chatRate.perIp * 2, perVisitor: s.config.chatRate.perVisitor * 2 } }
+  for (const limit of chatRateLimits<Env>(typing, (c) => c.body(null, 429))) app.post('/:id/typing', limit)
 
   app.use('/:id/*', async (c, next) => {
     if (!v.is(UUID, c.req.param('id'))) return c.json({ error: 'id: must be a UUID' }, 400)
@@ -79,12 +105,34 @@ export function chatRoutes(s: Services) {
     return c.body(null, 204)
   })
 
+  app.post('/:id/ratings', async (c) => {
+    const id = c.req.param('id')
+    const parsed = await parseBody(c, RatingInput)
+    const form = parsed.ok ? parsed.data : undefined
+    try {
+      if (!form) throw new RatingRefused(describeIssues((parsed as { issues: FieldIssue[] }).issues))
+      const { value } = await rate(s.db, { storeId, visitorId: c.get('visitorId'), conversationId: id }, form)
+      if (isJson(c)) return c.json({ kind: form.kind, value })
+      if (!c.req.header('hx-request')) return c.redirect('/chat', 303)
+      return c.html(form.kind === 'answer' ? <AnswerRating conversationId={id} messageId={form.message_id} value={value} /> : <ChatRating conversationId={id} value={value} />)
+    } catch (err) {
+      if (!(err instanceof RatingRefused)) throw err
+      if (isJson(c)) return c.json({ error: err.message }, 400)
+      const messageId = form?.kind === 'answer' ? form.message_id : undefined
+      return c.html(messageId ? <AnswerRating conversationId={id} messageId={messageId} error={err.message} /> : <ChatRating conversationId={id} error={err.message} />, 400)
+    }
+  })
+
   app.get('/:id/messages', async (c) => c.json({ messages: await transcript(s.db, c.req.param('id'), { includeInternal: false }) }))
 
+  const streams = new StreamSlots(s.config.sseStreamsPerClient)
   app.get('/:id/events', async (c) => {
     const id = c.req.param('id')
     const { timezone } = await getStore(s.db, storeId)
+    const release = streams.acquire(c.get('visitorId'))
+    if (!release) return c.text(TOO_MANY_STREAMS, 429)
     return eventStream(c, {
+      onClose: release,
       bus: s.bus,
       after: await latestEventId(s.db, storeId),
       accept: (e) => e.conversationId === id,

@@ -7,7 +7,8 @@ const InboxParams = v.object({
   department: Id,
   priority: Id,
   tag: Id,
-  q: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200, 'q must be at most 200 characters'))),
+  // PostgreSQL text cannot hold NUL, so a search containing one is dropped like any other invalid value.
+  q: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200, 'q must be at most 200 characters'), v.excludes('\u0000', 'q must not contain NUL'))),
 })
 
 export interface ParsedInboxQuery { view: InboxView; query: InboxQuery; filterQuery: string }

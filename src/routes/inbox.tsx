@@ -13,7 +13,9 @@ import { ConversationPage } from '../../views/pages/ConversationPage.tsx'
 import { ReplyForm } from '../../views/partials/ReplyForm.tsx'
 import { RulesBanner } from '../../views/partials/RulesBanner.tsx'
 import { describeIssues, isJson, parseBody, StaffMessageInput, requireStaff, UUID, type Env } from './middleware.ts'
-import { inboxHtml, notifyHtml, staffConversationEventHtml, staffName } from './live.tsx'
+import { handoffNotice, inboxHtml, notifyHtml, staffConversationEventHtml, staffName } from './live.tsx'
+import { changedParts, perEventMemo, SharedInboxRenders } from './inbox-feed.ts'
+import { isEphemeral } from '../realtime/bus.ts'
 import { staffNamesFor } from './names.ts'
 import { typingSignal } from '../realtime/presence.ts'
 import { suggestReply } from '../agent/assist.ts'
@@ -21,6 +23,7 @@ import { parseInboxQuery } from './inbox-query.ts'
 import { cannedReplies, filterChoices, priorityTargets } from './choices.ts'
 import { conversationActionRoutes, storeDepartments } from './conversation-actions.tsx'
 import { dmsSearchRoutes } from './dms-search.tsx'
+import { StreamSlots, TOO_MANY_STREAMS } from './limits.ts'
 
 const page = async (jsx: unknown) => '<!doctype html>' + (await (jsx as Promise<string>))
 
@@ -53,17 +56,31 @@ export function inboxRoutes(s: Services) {
     ))
   })
 
+  // One budget of open streams per staff member, shared by the list and conversation pages.
+  const streams = new StreamSlots(s.config.sseStreamsPerClient)
+  // Streams showing the same view share one render per change; handoff notices are looked up once per event.
+  const shared = new SharedInboxRenders(s.bus)
+  const notice = perEventMemo((e) => handoffNotice(s, e))
   app.get('/events', async (c) => {
     const staff = c.get('staff')
     const { query } = parseInboxQuery(c.req.query())
     const { timezone } = await getStore(s.db, staff.storeId)
+    const release = streams.acquire(staff.id)
+    if (!release) return c.text(TOO_MANY_STREAMS, 429)
+    const q = { ...query, staffId: staff.id }
+    const key = JSON.stringify([staff.storeId, q])
+    const forget = shared.open(key)
+    const renderBatch = changedParts(() => shared.frame(key, () => inboxHtml(s, staff.storeId, q, timezone)),
+      async (batch) => (await Promise.all(batch.map(async (e) => notifyHtml(await notice(e), staff)))).join(''))
     return eventStream(c, {
+      onClose: () => { release(); forget() },
       bus: s.bus,
       after: await latestEventId(s.db, staff.storeId),
-      accept: (e) => e.storeId === staff.storeId && !!e.conversationId,
+      accept: (e) => e.storeId === staff.storeId && !!e.conversationId && !isEphemeral(e),
       // The list is re-rendered whole, so only the newest missed event needs replaying.
       replay: async (afterId) => (await eventsSince(s.db, { storeId: staff.storeId, afterId, limit: 10_000 })).slice(-1),
-      render: async (e) => (await inboxHtml(s, staff.storeId, { ...query, staffId: staff.id }, timezone)) + (await notifyHtml(s, e, staff)),
+      render: (e) => renderBatch([e]),
+      renderBatch,
     })
   })
 
@@ -129,6 +146,8 @@ export function inboxRoutes(s: Services) {
     const { storeId, name } = c.get('staff')
     const conv = await getConversation(s.db, storeId, c.req.param('id'))
     const { timezone } = await getStore(s.db, storeId)
+    const release = streams.acquire(c.get('staff').id)
+    if (!release) return c.text(TOO_MANY_STREAMS, 429)
     return eventStream(c, {
       bus: s.bus,
       after: await latestEventId(s.db, storeId),
@@ -136,7 +155,7 @@ export function inboxRoutes(s: Services) {
       replay: (afterId) => eventsSince(s.db, { storeId, conversationId: conv.id, afterId }),
       render: (e) => staffConversationEventHtml(s, e, timezone, c.get('staff').id, name),
       onTick: () => void s.presence.beat(storeId, conv.id, name),
-      onClose: () => void s.presence.leave(storeId, conv.id, name),
+      onClose: () => { release(); void s.presence.leave(storeId, conv.id, name) },
     })
   })
   return app

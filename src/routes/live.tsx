@@ -16,6 +16,8 @@ import { ConversationActions } from '../../views/partials/ConversationActions.ts
 import { MessageItem } from '../../views/partials/MessageItem.tsx'
 import { InboxList } from '../../views/partials/InboxList.tsx'
 import { ConversationHeader } from '../../views/partials/ConversationHeader.tsx'
+import type { InboxFrame } from './inbox-feed.ts'
+import { ratingsOf } from '../insights/ratings.ts'
 
 /** Renders stored events into <hx-partial> blocks: the same partials the pages use. */
 const partial = (target: string, swap: string, html: string) => `<hx-partial hx-target="${target}" hx-swap="${swap}">${html}</hx-partial>`
@@ -47,6 +49,7 @@ export async function riderStatus(s: Services, conversationId: string, conv?: Co
   return {
     conversationId, status: conv.status, department: conv.department,
     agentName: await staffName(s, conv.assigneeId), expectReply: s.expectReply?.(conv) ?? null,
+    chatRating: conv.status === 'closed' ? (await ratingsOf(s.db, conv.id)).chat : null,
   }
 }
 
@@ -90,21 +93,29 @@ export async function staffConversationEventHtml(s: Services, e: BusEvent, timeZ
     + partial('#summary', 'outerHTML', (await (<SummaryPanel summary={c.summary} />)).toString())
 }
 
-export async function inboxHtml(s: Services, storeId: string, q: InboxQuery, timeZone: string): Promise<string> {
+/** The inbox list and its tabs as two <hx-partial> blocks (kept apart so a stream can skip the unchanged one). */
+export async function inboxHtml(s: Services, storeId: string, q: InboxQuery, timeZone: string): Promise<InboxFrame> {
   const [cards, counts] = await Promise.all([listCards(s.db, storeId, q), viewCounts(s.db, storeId, q)])
   const filterQuery = new URLSearchParams(Object.entries({ department: q.department, priority: q.priority, tag: q.tag, q: q.q })
     .filter((e): e is [string, string] => !!e[1])).toString()
   const list = await (<InboxList cards={cards} now={s.now()} timeZone={timeZone} targets={priorityTargets(s)} />)
   const tabs = await (<InboxTabs current={q.view ?? 'needs'} counts={counts} filterQuery={filterQuery} />)
-  return partial('#inbox-list', 'outerHTML', list.toString()) + partial('#inbox-tabs', 'outerHTML', tabs.toString())
+  return { list: partial('#inbox-list', 'outerHTML', list.toString()), tabs: partial('#inbox-tabs', 'outerHTML', tabs.toString()) }
+}
+
+export interface HandoffNotice { department: string | null; html: string }
+
+/** The notification for a handoff event, for everyone (who gets it is `notifyHtml`'s call). */
+export async function handoffNotice(s: Services, e: BusEvent): Promise<HandoffNotice | null> {
+  if (e.kind !== 'handoff' || !e.conversationId) return null
+  const c = await getConversation(s.db, e.storeId, e.conversationId)
+  const title = `New handoff${c.department ? ` to ${c.department}` : ''}${c.priority ? ` (${c.priority})` : ''}`
+  const html = await (<span class="notify" data-title={title} data-body={c.escalationReason ?? ''} data-href={`/inbox/${c.id}`} data-id={String(e.id)}>{title}</span>)
+  return { department: c.department, html: partial('#notify', 'innerHTML', html.toString()) }
 }
 
 /** A new handoff into one of my departments: app.js turns this into a sound and a browser notification. */
-export async function notifyHtml(s: Services, e: BusEvent, me: { departments: string[]; role: string }): Promise<string> {
-  if (e.kind !== 'handoff' || !e.conversationId) return ''
-  const c = await getConversation(s.db, e.storeId, e.conversationId)
-  if (me.role !== 'admin' && (!c.department || !me.departments.includes(c.department))) return ''
-  const title = `New handoff${c.department ? ` to ${c.department}` : ''}${c.priority ? ` (${c.priority})` : ''}`
-  const html = await (<span class="notify" data-title={title} data-body={c.escalationReason ?? ''} data-href={`/inbox/${c.id}`} data-id={String(e.id)}>{title}</span>)
-  return partial('#notify', 'innerHTML', html.toString())
+export function notifyHtml(notice: HandoffNotice | null, me: { departments: string[]; role: string }): string {
+  if (!notice || (me.role !== 'admin' && (!notice.department || !me.departments.includes(notice.department)))) return ''
+  return notice.html
 }

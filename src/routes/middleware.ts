@@ -23,6 +23,11 @@ export function requireStaff(s: Services): MiddlewareHandler<Env> {
       if (c.req.header('hx-request')) return c.body(null, 401, { 'HX-Redirect': login })
       return c.redirect(login, 302)
     }
+    // hono/csrf checks form posts only; a staff write of any content type from another site is refused too.
+    const origin = c.req.header('origin')
+    if (!/^(GET|HEAD|OPTIONS)$/.test(c.req.method) && origin && origin !== new URL(c.req.url).origin && origin !== s.config.publicUrl) {
+      return c.text('Forbidden: this request came from another site', 403)
+    }
     c.set('staff', user)
     await next()
   }
@@ -66,9 +71,22 @@ export async function parseBody<S extends v.GenericSchema>(c: Context, schema: S
   } catch {
     return { ok: false, issues: [{ field: 'body', message: 'request body is not valid JSON or form data' }] }
   }
+  const nul = nulField(raw)
+  if (nul) return { ok: false, issues: [{ field: nul, message: 'must not contain NUL characters' }] }
   const r = v.safeParse(schema, raw)
   if (r.success) return { ok: true, data: r.output }
   return { ok: false, issues: r.issues.map((i) => ({ field: v.getDotPath(i) ?? 'body', message: i.message })) }
+}
+
+/** The first field holding a NUL character (PostgreSQL text and jsonb cannot store one), or undefined. */
+export function nulField(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || 'body' : undefined
+  if (!value || typeof value !== 'object') return undefined
+  for (const [k, x] of Object.entries(value)) {
+    const hit = nulField(x, path ? `${path}.${k}` : k)
+    if (hit) return hit
+  }
+  return undefined
 }
 
 export const describeIssues = (issues: FieldIssue[]) => issues.map((i) => `${i.field}: ${i.message}`).join('; ')

@@ -8,15 +8,16 @@ import { AccountPage } from '../../views/pages/AccountPage.tsx'
 import { SettingsPage } from '../../views/pages/SettingsPage.tsx'
 import { parseSettingsForm, saveSettings, SettingsError } from '../staff/settings.ts'
 import { getStore } from '../conversations/store.ts'
+import { STAFF_ROLES } from '../db/schema.ts'
 import { storeDepartments } from './conversation-actions.tsx'
-import { describeIssues, parseBody, requireStaff, SESSION_COOKIE, UUID, type Env } from './middleware.ts'
+import { describeIssues, nulField, parseBody, requireStaff, SESSION_COOKIE, UUID, type Env } from './middleware.ts'
 
 const Password = v.pipe(v.string('is required'), v.minLength(10, 'must be at least 10 characters'), v.maxLength(200, 'must be at most 200 characters'))
 const NewStaff = v.object({
   name: v.pipe(v.string('is required'), v.trim(), v.minLength(1, 'is required'), v.maxLength(100, 'must be at most 100 characters')),
   email: v.pipe(v.string('is required'), v.trim(), v.email('must be an email address'), v.maxLength(200)),
   password: Password,
-  role: v.picklist(['staff', 'admin'], 'must be staff or admin'),
+  role: v.picklist(STAFF_ROLES, `must be one of ${STAFF_ROLES.join(', ')}`),
   departments: v.optional(v.union([v.string(), v.array(v.string())]), []),
 })
 const PasswordChange = v.object({ current: v.pipe(v.string('is required'), v.minLength(1, 'is required')), next: Password })
@@ -65,13 +66,17 @@ export function staffRoutes(s: Services) {
 
   app.use('/settings', requireStaff(s))
   const settingsPage = async (me: Env['Variables']['staff'], status = 200, extra: { error?: string; notice?: string } = {}) =>
-    page(<SettingsPage me={me} settings={(await getStore(s.db, me.storeId)).settings} {...extra} />, status)
+    page(<SettingsPage me={me} settings={(await getStore(s.db, me.storeId)).settings} smtp={!!s.config.smtp} {...extra} />, status)
   app.get('/settings', async (c) => (adminOnly(c.get('staff').role) ? settingsPage(c.get('staff')) : c.text('Only admins change settings', 403)))
   app.post('/settings', async (c) => {
     const me = c.get('staff')
     if (!adminOnly(me.role)) return c.text('Only admins change settings', 403)
     try {
-      const next = parseSettingsForm(await c.req.parseBody({ all: true }) as Record<string, string | string[]>, (await getStore(s.db, me.storeId)).settings)
+      const form = await c.req.parseBody({ all: true }).catch(() => null) as Record<string, string | string[]> | null
+      if (!form) return settingsPage(me, 400, { error: 'body: the form could not be read (broken form data)' })
+      const nul = nulField(form)
+      if (nul) return settingsPage(me, 400, { error: `${nul}: must not contain NUL characters` })
+      const next = parseSettingsForm(form, (await getStore(s.db, me.storeId)).settings)
       await saveSettings(s.db, me.storeId, next)
       return settingsPage(me, 200, { notice: 'Settings saved.' })
     } catch (err) {

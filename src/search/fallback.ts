@@ -1,5 +1,11 @@
 import type { IndexedDocument, SearchHealth, SearchIndex, SearchRequest, SearchResponse } from './contract.ts'
-import { isUnreachable } from './meili.ts'
+import { isUnreachable, MeiliTaskError } from './meili.ts'
+
+/**
+ * Meilisearch cannot be trusted with content right now: unreachable (network, timeout, 5xx) or failing its tasks
+ * (out of disk, internal error, a batch it rejects). Either way the embedded engine has everything Postgres has.
+ */
+const isOutage = (err: unknown) => isUnreachable(err) || err instanceof MeiliTaskError
 
 /**
  * Meilisearch when reachable, the embedded engine when not. Nothing is lost while it is down: documents live
@@ -21,6 +27,7 @@ export interface FallbackOptions {
 export class FallbackSearchIndex implements SearchIndex {
   private downSince?: number
   private lastError = ''
+  private problem: 'unreachable' | 'failing its tasks' = 'unreachable'
   private lastProbe = 0
   private standby?: Promise<void>
   private recovering?: Promise<void>
@@ -38,10 +45,11 @@ export class FallbackSearchIndex implements SearchIndex {
   }
 
   private markDown(err: unknown) {
+    this.problem = err instanceof MeiliTaskError ? 'failing its tasks' : 'unreachable'
     if (this.downSince === undefined) {
       this.downSince = this.now()
       this.lastProbe = this.now()
-      this.opts.log?.(`search: Meilisearch unreachable (${(err as Error).message}); using the embedded engine`)
+      this.opts.log?.(`search: Meilisearch ${this.problem} (${(err as Error).message}); using the embedded engine`)
     }
     this.lastError = (err as Error).message
   }
@@ -59,7 +67,7 @@ export class FallbackSearchIndex implements SearchIndex {
         this.downSince = undefined
         this.opts.log?.('search: Meilisearch is back; changes re-sent')
       } catch (err) {
-        this.lastError = (err as Error).message
+        this.lastError = (err as Error).message // still failing: stay on the embedded engine
       } finally {
         this.recovering = undefined
       }
@@ -73,7 +81,7 @@ export class FallbackSearchIndex implements SearchIndex {
       try {
         return await onPrimary()
       } catch (err) {
-        if (!isUnreachable(err)) throw err
+        if (!isOutage(err)) throw err
         this.markDown(err)
       }
     } else {
@@ -91,7 +99,7 @@ export class FallbackSearchIndex implements SearchIndex {
     try {
       await this.opts.primary.index(docs)
     } catch (err) {
-      if (!isUnreachable(err)) throw err
+      if (!isOutage(err)) throw err
       this.markDown(err)
       await this.ensureStandby()
     }
@@ -103,7 +111,7 @@ export class FallbackSearchIndex implements SearchIndex {
     try {
       await this.opts.primary.delete(ids)
     } catch (err) {
-      if (!isUnreachable(err)) throw err
+      if (!isOutage(err)) throw err
       this.markDown(err)
       await this.ensureStandby()
     }
@@ -118,7 +126,7 @@ export class FallbackSearchIndex implements SearchIndex {
       await this.opts.primary.rebuild(batches)
       this.downSince = undefined
     } catch (err) {
-      if (!isUnreachable(err)) throw err
+      if (!isOutage(err)) throw err
       this.markDown(err)
     }
     if (this.opts.warmStandby !== false || this.downSince !== undefined) {
@@ -140,7 +148,7 @@ export class FallbackSearchIndex implements SearchIndex {
     const fb = this.standby ? await this.opts.fallback.health() : { ok: true, engine: 'orama' as const }
     return {
       ...fb, ok: true, engine: 'orama',
-      warning: `Meilisearch unreachable since ${since} (${this.lastError}); searching the embedded engine. Documents are kept and re-sent when it returns.`,
+      warning: `Meilisearch ${this.problem} since ${since} (${this.lastError}); searching the embedded engine. Documents are kept and re-sent when it returns.`,
     }
   }
 

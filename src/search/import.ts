@@ -89,7 +89,8 @@ export async function importerFor(file: string, type?: DocType): Promise<Importe
   if (type === 'unit') return 'inventory'
   if (type === 'part') return 'parts'
   if (type) return { error: `--type ${type} cannot be read from CSV (CSV holds units or parts)` }
-  for await (const { cells } of readCsv(file)) {
+  for await (const { cells, error } of readCsv(file)) {
+    if (error) return { error }
     const parts = mapHeaders(cells, PARTS_HEADERS).column
     const inv = mapHeaders(cells, INVENTORY_HEADERS).column
     if (parts.partNumber !== undefined && parts.description !== undefined && inv.vin === undefined) return 'parts'

@@ -159,7 +159,7 @@ export class OramaSearchIndex implements SearchIndex {
 
   private insert(docs: IndexedDocument[]) {
     const recs = docs.map(toRecord)
-    insertMultiple(this.db, recs as never, 1000)
+    insertMultiple(this.db, recs.map(keywordView) as never, 1000)
     docs.forEach((d, i) => {
       const r = recs[i]
       this.records.set(r.id, r)
@@ -217,30 +217,18 @@ export class OramaSearchIndex implements SearchIndex {
     const accept = compileFilter(req)
     const ok = accept ? (id: string) => { const r = this.records.get(id); return !!r && accept(r) } : () => true
     const q = req.q.trim()
-    const wantVector = ratio > 0 && !!req.vector && req.vector.length === this.opts.dims
-    const wantKeyword = !!q && (ratio < 1 || !wantVector)
     const k = Math.max(this.candidates, limit)
-
+    // The query vector may still be on its way (embedded on another thread): the keyword side runs meanwhile.
+    const pending = ratio > 0 ? req.vector : null
     const kw = new Map<string, number>()
     let matched: string[] | undefined // every keyword match passing the filters (for facets)
-    if (wantKeyword) {
-      const corrected = this.vocab.correct(q).text
-      // Synonyms: only the (at most two) alternatives the documents use most, which keeps the query short.
-      const expanded = expandSynonyms(corrected, (t) => this.vocab.frequency(t), 2)
-      const coverage = this.coverageOf(corrected)
-      // Synonyms widen the match but count less than the rider's own words.
-      const terms = expanded === corrected ? [[corrected, 1]] as const : [[corrected, 1], [expanded, SYNONYM_WEIGHT]] as const
-      for (const [term, weight] of terms) {
-        const found = await this.keyword(this.withoutCommonWords(term), req, ok, 2 * k, !!req.facets?.length)
-        for (const [id, score] of found.top) kw.set(id, Math.max(kw.get(id) ?? 0, weight * score))
-        if (found.all) matched = [...new Set([...(matched ?? []), ...found.all])]
-      }
-      // Like Meilisearch's "words" rule: a document with more of the query's words outranks one that repeats a few.
-      for (const [id, score] of kw) kw.set(id, score * coverage(id) ** COVERAGE_POWER)
-    }
+    const wantKeyword = !!q && ratio < 1
+    if (wantKeyword) matched = await this.keywordScores(q, req, ok, k, kw)
+    const given = pending ? await pending : null
+    const qv = given && given.length === this.opts.dims ? normalize(given) : null
+    const wantVector = !!qv
     const vec = new Map<string, number>()
-    if (wantVector) {
-      const qv = normalize(req.vector!)
+    if (qv) {
       for (const [id, s] of this.vectors.top(qv, accept, this.minSimilarity, k)) vec.set(id, s)
       // A keyword candidate outside the vector top list still gets its real similarity, not zero.
       for (const id of kw.keys()) if (!vec.has(id)) vec.set(id, Math.max(0, this.vectors.similarity(qv, id) ?? 0))
@@ -258,7 +246,7 @@ export class OramaSearchIndex implements SearchIndex {
       for (const r of this.records.values()) if (!accept || accept(r)) matched.push(r.id)
     }
 
-    const hits = fuse(kw, vec, wantKeyword || !q ? 1 - ratio : 0, wantVector ? ratio : 0)
+    const hits = preferOem(fuse(kw, vec, wantKeyword || !q ? 1 - ratio : 0, wantVector ? ratio : 0), this.records)
       .slice(0, limit)
       .map(([id, score]): SearchHit => {
         const rec = this.records.get(id)!
@@ -266,6 +254,25 @@ export class OramaSearchIndex implements SearchIndex {
       })
     const facets = req.facets?.length ? this.facetCounts(req.facets, matched ?? []) : undefined
     return { hits, ...(facets ? { facets } : {}), tookMs: performance.now() - started }
+  }
+
+  /** BM25 scores (times query-word coverage) of the rider's words and their synonyms, into `kw`; returns every match when facets need them. */
+  private async keywordScores(q: string, req: SearchRequest, ok: (id: string) => boolean, k: number, kw: Map<string, number>) {
+    let matched: string[] | undefined
+    const corrected = this.vocab.correct(q).text
+    // Synonyms: only the (at most two) alternatives the documents use most, which keeps the query short.
+    const expanded = expandSynonyms(corrected, (t) => this.vocab.frequency(t), 2)
+    const coverage = this.coverageOf(corrected)
+    // Synonyms widen the match but count less than the rider's own words.
+    const terms = expanded === corrected ? [[corrected, 1]] as const : [[corrected, 1], [expanded, SYNONYM_WEIGHT]] as const
+    for (const [term, weight] of terms) {
+      const found = await this.keyword(this.withoutCommonWords(term), req, ok, 2 * k, !!req.facets?.length)
+      for (const [id, score] of found.top) kw.set(id, Math.max(kw.get(id) ?? 0, weight * score))
+      if (found.all) matched = [...new Set([...(matched ?? []), ...found.all])]
+    }
+    // Like Meilisearch's "words" rule: a document with more of the query's words outranks one that repeats a few.
+    for (const [id, score] of kw) kw.set(id, score * coverage(id) ** COVERAGE_POWER)
+    return matched
   }
 
   /**
@@ -353,10 +360,60 @@ export class OramaSearchIndex implements SearchIndex {
 }
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6
+
+/** How much closer an OEM part may be pulled (a near-tie), not a reordering of clearly different matches. */
+const OEM_PREFERENCE = 1.01
+
+/**
+ * A parts counter offers the vehicle maker's own part first when several fit equally well (the Honda filter
+ * before the Hiflofiltro and K&N ones for an Africa Twin): an OEM part (its brand is a make it fits) gains 1%.
+ */
+function preferOem(ranked: Array<[string, number]>, records: Map<string, SearchRecord>): Array<[string, number]> {
+  let changed = false
+  const out = ranked.map(([id, score]): [string, number] => {
+    const r = records.get(id)
+    if (r?.type !== 'part' || !r.brand || !r.fitment.includes(r.brand)) return [id, score]
+    changed = true
+    return [id, score * OEM_PREFERENCE]
+  })
+  return changed ? out.sort((a, b) => b[1] - a[1]) : ranked
+}
+
+/** Catalogue rows whose body mostly repeats their title and keywords; their bodies are indexed lean (parts: 70% of a dealer's documents). */
+const CATALOGUE_TYPES = new Set(['part'])
+const wordKey = (w: string) => w.toLowerCase().replace(/[^a-z0-9]+/g, '')
+
+/**
+ * What Orama indexes for a record. A part's body restates its brand, description, fitment and numbers,
+ * which are already indexed (and boosted) as title and keywords; indexing them again doubles the posting
+ * lists BM25 walks on every query. So only the body words found nowhere else are kept, once each: every
+ * word stays findable and the snippet still comes from the full body.
+ */
+export function keywordView(r: SearchRecord): SearchRecord {
+  if (!CATALOGUE_TYPES.has(r.type)) return r
+  const known = new Set(`${r.title} ${r.keywords} ${r.identText}`.split(/\s+/).map(wordKey))
+  const extra: string[] = []
+  for (const w of r.body.split(/\s+/)) {
+    const k = wordKey(w)
+    if (k && !known.has(k)) { known.add(k); extra.push(w) }
+  }
+  return { ...r, body: extra.join(' ') }
+}
 /** Cubed, so covering all query words beats repeating some (tuned on the relevance set: 1 -> 0.91, 3 -> 0.95 top-1). */
 const COVERAGE_POWER = 3
 const SYNONYM_WEIGHT = 0.8
 const COMMON_SHARE = 0.25
+
+// Static property reads (one per filter) instead of r[key]: the filters run once per candidate document.
+const NUMBER_GETTERS = {
+  year: (r: SearchRecord) => r.year, price: (r: SearchRecord) => r.price,
+  effectiveAt: (r: SearchRecord) => r.effectiveAt, expiresAt: (r: SearchRecord) => r.expiresAt,
+}
+const ENUM_GETTERS = {
+  storeId: (r: SearchRecord) => r.storeId, make: (r: SearchRecord) => r.make, model: (r: SearchRecord) => r.model,
+  category: (r: SearchRecord) => r.category, condition: (r: SearchRecord) => r.condition, status: (r: SearchRecord) => r.status,
+  brand: (r: SearchRecord) => r.brand, topic: (r: SearchRecord) => r.topic, kind: (r: SearchRecord) => r.kind,
+}
 
 /** The request's type, filters and excluded statuses as one predicate over a record (same rules as `where`). */
 export function compileFilter(req: Pick<SearchRequest, 'type' | 'filters' | 'excludeStatus'>): ((r: SearchRecord) => boolean) | undefined {
@@ -369,9 +426,10 @@ export function compileFilter(req: Pick<SearchRequest, 'type' | 'filters' | 'exc
       const norm = (x: string | number) => (LOWER_FILTERS.has(key) ? String(x).toLowerCase() : String(x))
       if (typeof value === 'object' && !Array.isArray(value)) throw new Error(`filter ${key} takes a value or a list, not a range`)
       const allowed = new Set((Array.isArray(value) ? value : [value]).map(norm))
-      tests.push((r) => allowed.has(String(r[key as keyof SearchRecord] ?? '')))
+      const get = ENUM_GETTERS[key as keyof typeof ENUM_GETTERS]
+      tests.push((r) => allowed.has(get(r) ?? ''))
     } else if (NUMBER_FILTERS.has(key)) {
-      const get = (r: SearchRecord) => r[key as 'year'] as number | undefined
+      const get = NUMBER_GETTERS[key as keyof typeof NUMBER_GETTERS]
       if (typeof value === 'number') tests.push((r) => get(r) === value)
       else if (value && typeof value === 'object' && !Array.isArray(value)) {
         const { gte, lte, gt, lt } = value
@@ -389,7 +447,11 @@ export function compileFilter(req: Pick<SearchRequest, 'type' | 'filters' | 'exc
     const out = new Set(req.excludeStatus)
     tests.push((r) => !out.has(r.status))
   }
-  return tests.length ? (r) => tests.every((t) => t(r)) : undefined
+  if (!tests.length) return undefined
+  return (r) => {
+    for (let i = 0; i < tests.length; i++) if (!tests[i](r)) return false
+    return true
+  }
 }
 
 /** Convex combination of max-normalized keyword and vector scores. */

@@ -56,6 +56,9 @@ export function toRecord(doc: IndexedDocument): SearchRecord {
   const rec: SearchRecord = {
     id: doc.id, storeId: doc.storeId, type: doc.type, title: doc.title, body: doc.body,
     keywords: '', identText: '', ident: [], status: 'active', fitment: [],
+    // Every record gets every property (one object shape), so the engines' filter loops stay monomorphic.
+    make: undefined, model: undefined, category: undefined, condition: undefined, brand: undefined, topic: undefined,
+    kind: undefined, year: undefined, price: undefined,
     effectiveAt: doc.effectiveAt.getTime(), expiresAt: doc.expiresAt ? doc.expiresAt.getTime() : NEVER,
     fields: f, source: doc.source,
   }

@@ -11,6 +11,7 @@ import { analyzeQuery, semanticRatioFor, type Identifier } from './query.ts'
 import { indexedDocuments, latestUpdate, loadDocuments, withVectors } from './store.ts'
 import type { DmsDocument, DocType } from './types.ts'
 import { vinInRange } from './vin.ts'
+import { metrics } from '../ops/metrics.ts'
 
 export interface SearchParams {
   q: string
@@ -56,6 +57,10 @@ export async function searchDocuments(deps: SearchDeps, params: SearchParams): P
   const excludeStatus = params.includeUnavailable ? undefined : UNAVAILABLE
   const base = { type: params.type, excludeStatus }
 
+  // The query is embedded while the exact lookup and the engine's keyword side run.
+  let vector: Promise<Float32Array> | undefined
+  const embed = () => (vector ??= deps.embedQuery(analysis.text))
+  if (analysis.text && analysis.identifiers.length === 0 && (params.semanticRatio ?? 1) > 0) embed().catch(() => {})
   const exact: SearchHit[] = []
   if (analysis.identifiers.length) {
     const r = await deps.index.search({ ...base, q: '', filters: { ...filters, ident: analysis.identifiers.map((i) => i.value) }, limit: 20, semanticRatio: 0 })
@@ -64,14 +69,14 @@ export async function searchDocuments(deps: SearchDeps, params: SearchParams): P
     if (vins.length && (!params.type || [params.type].flat().includes('recall'))) exact.push(...(await recallsCovering(deps.index, vins, filters)))
   }
   const ratio = params.semanticRatio ?? semanticRatioFor(analysis, exact.length)
-  const vector = ratio > 0 && analysis.text ? await deps.embedQuery(analysis.text) : null
   const main = await deps.index.search({
-    ...base, q: analysis.text, vector, filters, facets: params.facets, limit, semanticRatio: ratio,
+    ...base, q: analysis.text, vector: ratio > 0 && analysis.text ? embed() : null, filters, facets: params.facets, limit, semanticRatio: ratio,
   })
   const seen = new Set<string>()
   const hits: SearchHit[] = []
   for (const h of exact) if (!seen.has(h.id)) { seen.add(h.id); hits.push({ ...h, score: 1, exact: true }) }
   for (const h of main.hits) if (!seen.has(h.id)) { seen.add(h.id); hits.push(h) }
+  metrics.searchDuration.observe({ engine: deps.index.engine }, (performance.now() - started) / 1000)
   return {
     hits: hits.slice(0, limit), ...(main.facets ? { facets: main.facets } : {}), tookMs: performance.now() - started,
     engine: deps.index.engine, semanticRatio: ratio, identifiers: analysis.identifiers,
@@ -98,7 +103,13 @@ export interface SearchServiceOptions {
   /** How often `search` looks for documents changed by another process, e.g. `pitwall import` (default 15 s; 0 = never). */
   syncIntervalMs?: number
   meili?: Partial<MeiliOptions>
+  /** With Meilisearch down: how often to try it again (default 15 s). */
+  retryAfterMs?: number
   log?: (line: string) => void
+  /** Embeds rider queries; defaults to `embedder` when one is given, else USE-lite on a worker thread. */
+  queryEmbedder?: Embedder
+  /** Recent query vectors kept (default 500; 0 embeds every query, as the benchmark does). */
+  queryCacheSize?: number
 }
 
 export interface SearchService {
@@ -122,7 +133,7 @@ export async function createSearch(config: Pick<Config, 'meili'>, database: Data
   const index: SearchIndex = config.meili
     ? new FallbackSearchIndex({
       primary: new MeiliSearchIndex({ host: config.meili.url, apiKey: config.meili.key, dims: embedder.dims, ...opts.meili }),
-      fallback: embedded, load, warmStandby: opts.warmStandby, log: opts.log,
+      fallback: embedded, load, warmStandby: opts.warmStandby, retryAfterMs: opts.retryAfterMs, log: opts.log,
     })
     : embedded
 
@@ -134,17 +145,22 @@ export async function createSearch(config: Pick<Config, 'meili'>, database: Data
     await index.rebuild(load())
   }
 
+  // Queries are embedded on a worker thread, so the main thread serves other requests (and the keyword side) meanwhile.
+  const queryEmbedder = opts.queryEmbedder ?? opts.embedder ?? useLiteEmbedder({ workers: 1, offThread: true })
   const queryCache = new Map<string, Float32Array>()
+  const cacheSize = opts.queryCacheSize ?? 500
   const embedQuery = async (q: string) => {
     const key = q.toLowerCase()
     let v = queryCache.get(key)
     if (!v) {
-      ;[v] = await embedder.embed([q])
-      if (queryCache.size >= 500) queryCache.delete(queryCache.keys().next().value!)
-      queryCache.set(key, v)
+      ;[v] = await queryEmbedder.embed([q])
+      if (queryCache.size >= cacheSize) queryCache.delete(queryCache.keys().next().value!)
+      if (cacheSize > 0) queryCache.set(key, v)
     }
     return v
   }
+  // Load the query model now, not on the first rider's question.
+  queryEmbedder.embed(['warm up']).catch(() => {})
 
   const sync = (): Promise<number> => {
     syncing ??= (async () => {

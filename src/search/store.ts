@@ -27,7 +27,8 @@ const toDoc = (r: Row): DmsDocument & { updatedAt: Date } => ({
 export async function* loadDocuments(database: Database, opts: { storeId?: string; since?: Date; pageSize?: number } = {}): AsyncGenerator<Array<DmsDocument & { updatedAt: Date }>> {
   let after = ''
   for (;;) {
-    const conds: SQL[] = [gt(documents.id, after)]
+    // Drafts ("add an answer" from insights) are never searchable until published.
+    const conds: SQL[] = [gt(documents.id, after), sql`(${documents.fields}->>'draft') is distinct from 'true'`]
     if (opts.storeId) conds.push(eq(documents.storeId, opts.storeId))
     if (opts.since) conds.push(gt(documents.updatedAt, opts.since))
     const page = await database.db.select(columns).from(documents).where(and(...conds)).orderBy(asc(documents.id)).limit(opts.pageSize ?? 1000)

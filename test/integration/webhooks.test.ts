@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
-import { events } from '../../src/db/schema.ts'
+import { deliveries } from '../../src/db/schema.ts'
+import { runDue } from '../../src/integrations/deliveries.ts'
 import { sign, verify } from '../../src/integrations/webhooks.ts'
 import { freshPglite } from '../support/db.ts'
 import { demoApp } from '../support/app.ts'
@@ -12,6 +13,7 @@ describe('handoff webhooks', () => {
   let ctx: Awaited<ReturnType<typeof demoApp>>
   const received: { body: string; sig: string }[] = []
   let failFirst = true
+  let clock = new Date()
   const receiver = Bun.serve({
     port: 0,
     async fetch(req) {
@@ -23,8 +25,9 @@ describe('handoff webhooks', () => {
   })
   beforeAll(async () => {
     database = await freshPglite()
-    ctx = await demoApp(database)
-    ctx.services.webhookOptions = { baseDelayMs: 20 }
+    // The queue is driven by hand (runDue) on a clock the test moves, so retries need no sleeping.
+    ctx = await demoApp(database, { now: () => clock })
+    ctx.services.deliveryOptions = { baseDelayMs: 60_000 }
   })
   afterAll(async () => { receiver.stop(true); await database.close() })
 
@@ -36,7 +39,7 @@ describe('handoff webhooks', () => {
     expect(verify('s'.repeat(20), '{"a":1}', sign('s'.repeat(20), '{"a":1}', 1000))).toBe(false)
   })
 
-  test('admins configure a department webhook; a handoff is delivered signed, retried after a 503, and logged', async () => {
+  test('admins configure a department webhook; a handoff is queued, delivered signed, retried after a 503, and logged', async () => {
     const admin = ctx.client(); await admin.login()
     const secret = 'a-very-secret-value'
     const bad = await admin.request('/settings', { method: 'POST', form: { webhook_url_sales: 'ftp://x', webhook_secret_sales: secret } })
@@ -51,13 +54,20 @@ describe('handoff webhooks', () => {
     const id = randomUUID()
     await rider.request(`/chat/${id}/messages`, { method: 'POST', json: { client_id: randomUUID(), body: 'I want to buy' } })
     expect((await rider.request(`/chat/${id}/handoff`, { method: 'POST' })).status).toBe(204)
-    for (let i = 0; i < 100 && received.length < 2; i++) await Bun.sleep(20)
+    expect(await runDue(ctx.services)).toBe(1)
+    expect(received).toHaveLength(1)
+    const [first] = await ctx.services.db.select().from(deliveries).where(eq(deliveries.conversationId, id))
+    expect(first).toMatchObject({ channel: 'webhook', event: 'handoff', status: 'retrying', attempts: 1, lastStatus: 503 })
+    expect(first.lastError).toContain('HTTP 503: busy')
+    // Not due again until the backoff has passed.
+    expect(await runDue(ctx.services)).toBe(0)
+    clock = new Date(clock.getTime() + 60_001)
+    expect(await runDue(ctx.services)).toBe(1)
     expect(received).toHaveLength(2)
     const payload = JSON.parse(received[1].body)
-    expect(payload).toMatchObject({ event: 'handoff', conversationId: id, department: 'sales' })
+    expect(payload).toMatchObject({ event: 'handoff', conversationId: id, department: 'sales', id: first.id })
     expect(verify(secret, received[1].body, received[1].sig)).toBe(true)
-    await Bun.sleep(50)
-    const log = (await ctx.services.db.select().from(events).where(eq(events.kind, 'webhook'))).map((e) => e.data.status)
-    expect(log).toEqual(['retrying', 'delivered'])
+    const [done] = await ctx.services.db.select().from(deliveries).where(eq(deliveries.id, first.id))
+    expect(done).toMatchObject({ status: 'delivered', attempts: 2, lastStatus: 200, lastError: null })
   })
 })

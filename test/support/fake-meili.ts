@@ -6,7 +6,8 @@ import type { Server } from 'bun'
  * a vector of the configured size, filters only on filterable attributes); anything else is answered with
  * Meilisearch's error shape and recorded in `problems`, which tests assert is empty. Search is a small
  * reference engine (words matched, synonyms, one typo from 5 letters, cosine) so the contract suite can run.
- * Tasks go enqueued -> processing -> succeeded/failed across polls; failures and outages can be scripted.
+ * Tasks go enqueued -> processing -> succeeded/failed across polls; failures and outages can be scripted:
+ * `down()`/`up()` (connection refused), `failTasks()` (every task fails), `serverErrors(503)` (every request 5xx).
  */
 
 type Doc = Record<string, unknown> & { id: string; _vectors?: Record<string, number[] | null> }
@@ -36,6 +37,8 @@ export class FakeMeili {
   private tasks = new Map<number, TaskState>()
   private nextTask = 0
   private failures: Array<{ type: string; code: string; message: string }> = []
+  private allTasksFail?: { code: string; message: string }
+  private httpStatus?: number
   private server?: Server<undefined>
   port = 0
 
@@ -60,6 +63,14 @@ export class FakeMeili {
   /** The next task of this type fails with this error (as Meilisearch reports a failed task, not an HTTP error). */
   failNextTask(type: string, code = 'invalid_document_fields', message = 'scripted failure') { this.failures.push({ type, code, message }) }
 
+  /** Every task fails until `failTasks(null)` (e.g. Meilisearch out of disk: `no_space_left_on_device`). */
+  failTasks(f: { code?: string; message?: string } | null = {}) {
+    this.allTasksFail = f ? { code: f.code ?? 'internal', message: f.message ?? 'scripted task failure' } : undefined
+  }
+
+  /** Every request gets this HTTP status in Meilisearch's error shape (500/503: broken or overloaded) until `null`. */
+  serverErrors(status: number | null) { this.httpStatus = status ?? undefined }
+
   calls(method: string, pathRe: RegExp) { return this.requests.filter((r) => r.method === method && pathRe.test(r.path)) }
 
   private error(status: number, code: string, message: string, record = true) {
@@ -70,7 +81,8 @@ export class FakeMeili {
   private enqueue(indexUid: string | null, type: string, apply: () => void, validationError?: string): Response {
     const uid = this.nextTask++
     const scripted = this.failures.findIndex((f) => f.type === type)
-    const failure = scripted >= 0 ? this.failures.splice(scripted, 1)[0] : validationError ? { code: 'invalid_document_fields', message: validationError } : undefined
+    const failure = scripted >= 0 ? this.failures.splice(scripted, 1)[0] : this.allTasksFail
+      ?? (validationError ? { code: 'invalid_document_fields', message: validationError } : undefined)
     const now = new Date().toISOString()
     this.tasks.set(uid, {
       uid, indexUid, type, polls: 0, status: 'enqueued', apply, enqueuedAt: now, finishedAt: null,
@@ -97,6 +109,10 @@ export class FakeMeili {
 
   private async handle(req: Request): Promise<Response> {
     const url = new URL(req.url)
+    if (this.httpStatus) {
+      this.requests.push({ method: req.method, path: url.pathname, search: url.search, body: undefined })
+      return Response.json({ message: `scripted HTTP ${this.httpStatus}`, code: 'internal', type: 'internal', link: 'https://docs.meilisearch.com/errors#internal' }, { status: this.httpStatus })
+    }
     const text = req.method === 'GET' || req.method === 'DELETE' ? '' : await req.text()
     let body: unknown = undefined
     if (text) {

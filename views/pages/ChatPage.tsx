@@ -16,6 +16,8 @@ export interface ChatPageProps {
   status: ChatStatusProps
   embed: boolean
   contactForm?: unknown
+  /** The rider's thumbs on AI answers, by message id. */
+  ratings?: Record<string, number>
 }
 
 export function ChatPage(p: ChatPageProps) {
@@ -28,7 +30,7 @@ export function ChatPage(p: ChatPageProps) {
         </header>
         <ChatStatus {...p.status} />
         {p.messages.length === 0 && <p class="hello">Hi! How can we help you ride today?</p>}
-        <Transcript messages={p.messages} timeZone={p.timeZone} staffNames={p.staffNames} viewer="rider" />
+        <Transcript messages={p.messages} timeZone={p.timeZone} staffNames={p.staffNames} viewer="rider" ratings={p.ratings} />
         <p id="draft" class="draft" aria-live="off"></p>
         <TypingIndicator />
         <div id="contact-slot">{p.contactForm}</div>

@@ -40,6 +40,8 @@ export function ConversationPage(p: ConversationPageProps) {
         <ConversationActions c={p.conversation} departments={p.departments} meId={p.meId} />
         <LabelEditor c={p.conversation} priorities={p.choices.priorities} tags={p.choices.tags} />
         <SummaryPanel summary={p.conversation.summary} />
+        {/* Whether the CRM got this chat's lead: fetched after the page, refreshed while it is open. */}
+        <div id="lead-slot" hx-get={`/deliveries/conversation/${id}`} hx-trigger="load, every 30s" hx-swap="innerHTML"></div>
         <TracePanel reason={p.conversation.escalationReason} trace={p.conversation.escalationTrace as StoredTrace | null} />
         <Viewers names={p.viewers} me={p.staff.name} />
         <Transcript messages={p.messages} timeZone={p.timeZone} staffNames={p.staffNames} viewer="staff" />

@@ -1,14 +1,16 @@
 import type { StoreSettings } from '../../src/db/schema.ts'
 import { Layout } from '../Layout.tsx'
+import { IntegrationSettings } from '../partials/IntegrationSettings.tsx'
 
 /** Admin: per-department webhooks, canned replies and the contact-consent wording. */
-export function SettingsPage({ me, settings, error, notice }: { me: { name: string; role: string }; settings: StoreSettings; error?: string; notice?: string }) {
+export function SettingsPage({ me, settings, error, notice, smtp }: { me: { name: string; role: string }; settings: StoreSettings; error?: string; notice?: string; smtp?: boolean }) {
   const hook = (d: string) => settings.webhooks?.find((w) => w.department === d)
   const canned = (settings.cannedReplies ?? []).map((r) => `${r.department} | ${r.title} | ${r.body}`).join('\n')
   return (
     <Layout title="Settings · Pitwall" staff={me}>
       <main class="admin">
         <h1>Store settings</h1>
+        <p class="sub"><a href="/settings/deliveries">Delivery log</a> · <a href="/settings/api-keys">API keys</a></p>
         {notice && <p class="notice" role="status">{notice}</p>}
         {error && <p class="error" role="alert">{error}</p>}
         <form method="post" action="/settings" class="stack wide">
@@ -21,6 +23,7 @@ export function SettingsPage({ me, settings, error, notice }: { me: { name: stri
               <label>Secret <input name={`webhook_secret_${d.name}`} value={hook(d.name)?.secret ?? ''} minlength={16} /></label>
             </fieldset>
           ))}
+          <IntegrationSettings settings={settings} smtp={!!smtp} />
           <h2>Canned replies</h2>
           <label>One per line: <code>department | title | text</code>
             <textarea name="canned" rows={8}>{canned}</textarea>

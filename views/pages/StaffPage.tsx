@@ -31,7 +31,7 @@ export function StaffPage({ me, staff, departments, error, notice }: {
           <label>Name <input name="name" required maxlength={100} /></label>
           <label>Email <input name="email" type="email" required maxlength={200} /></label>
           <label>Initial password <input name="password" type="password" required minlength={10} maxlength={200} autocomplete="new-password" /></label>
-          <label>Role <select name="role"><option value="staff">staff</option><option value="admin">admin</option></select></label>
+          <label>Role <select name="role"><option value="staff">staff</option><option value="manager">manager (staff + insights)</option><option value="admin">admin</option></select></label>
           <fieldset><legend>Departments</legend>
             {departments.map((d) => <label class="check"><input type="checkbox" name="departments" value={d} /> {d}</label>)}
           </fieldset>

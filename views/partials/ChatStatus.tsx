@@ -1,4 +1,5 @@
 import type { ConversationStatus } from '../../src/db/schema.ts'
+import { ChatRating } from './ChatRating.tsx'
 
 export interface ChatStatusProps {
   conversationId: string
@@ -8,6 +9,8 @@ export interface ChatStatusProps {
   department?: string | null
   /** "within 15 minutes" or "when service opens Tue 8:00 AM". */
   expectReply?: string | null
+  /** Once closed: the rider's 1-5 rating of the chat, if given. */
+  chatRating?: number | null
 }
 
 /** Tells the rider who is answering and, once handed off, when a person will reply. */
@@ -20,6 +23,7 @@ export function ChatStatus(p: ChatStatusProps) {
   return (
     <div id="chat-status" class={`chat-status status-${p.status}`} role="status">
       <span class="who">{who}</span>
+      {p.status === 'closed' && <ChatRating conversationId={p.conversationId} value={p.chatRating} />}
       {p.status === 'bot' && (
         <button type="button" class="secondary person" hx-post={`/chat/${p.conversationId}/handoff`} hx-swap="none">Talk to a person</button>
       )}

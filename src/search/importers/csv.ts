@@ -1,17 +1,23 @@
-import { createReadStream } from 'node:fs'
 import { parse } from 'csv-parse'
+import { fileStream } from './file-stream.ts'
 
 /** Shared CSV plumbing: streaming rows with line numbers, and tolerant header mapping. */
 
-export interface CsvRow { line: number; cells: string[] }
+export interface CsvRow { line: number; cells: string[]; error?: string }
 
 /** Streams rows (header included) with the line each one ends on. Quotes are handled by csv-parse. */
 export async function* readCsv(path: string): AsyncGenerator<CsvRow> {
-  const parser = createReadStream(path).pipe(parse({
+  const parser = fileStream(path).pipe(parse({
     bom: true, info: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true,
   }))
-  for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    yield { line: rec.info.lines, cells: rec.record }
+  try {
+    for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      yield { line: rec.info.lines, cells: rec.record }
+    }
+  } catch (err) {
+    // A file csv-parse cannot finish (a quote never closed) ends with a row error instead of a crash.
+    const e = err as Error & { lines?: number }
+    yield { line: e.lines ?? 0, cells: [], error: `the CSV cannot be read past here: ${e.message}` }
   }
 }
 
@@ -76,7 +82,7 @@ export function parseDate(s: string | undefined): string | undefined | 'invalid'
 /** Counts data lines quickly (for progress and ETA); an estimate when quoted fields span lines. */
 export async function countLines(path: string): Promise<number> {
   let n = 0
-  for await (const chunk of createReadStream(path)) {
+  for await (const chunk of fileStream(path)) {
     const buf = chunk as Buffer
     for (let i = 0; i < buf.length; i++) if (buf[i] === 10) n++
   }
@@ -86,12 +92,13 @@ export async function countLines(path: string): Promise<number> {
 /** A data row with the header map, or the header problem (a required column no header maps to). */
 export type MappedRow<K extends string> =
   | { line: number; cells: string[]; map: HeaderMap<K> }
-  | { line: number; missing: { field: K; message: string }[] }
+  | { line: number; missing: { field?: K; message: string }[] }
 
 /** Reads a CSV whose first row is headers mapped by synonyms; stops after reporting missing required columns. */
 export async function* readMappedCsv<K extends string>(path: string, synonyms: HeaderSynonyms<K>, required: K[]): AsyncGenerator<MappedRow<K>> {
   let map: HeaderMap<K> | undefined
-  for await (const { line, cells } of readCsv(path)) {
+  for await (const { line, cells, error } of readCsv(path)) {
+    if (error) { yield { line, missing: [{ message: error }] }; return }
     if (map) { yield { line, cells, map }; continue }
     map = mapHeaders(cells, synonyms)
     const missing = required.filter((f) => map!.column[f] === undefined)

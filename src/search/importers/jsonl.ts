@@ -1,13 +1,13 @@
-import { createReadStream } from 'node:fs'
 import { basename } from 'node:path'
 import { createInterface } from 'node:readline'
 import { validateRow, type FileImporter, type ParsedRow } from './types.ts'
+import { fileStream } from './file-stream.ts'
 
 /** Generic JSON Lines: one `{"id","type","title","body","fields"}` object per line (plus optional source and dates). */
 export const jsonlImporter: FileImporter = {
   kind: 'jsonl',
   async *rows(path, ctx): AsyncGenerator<ParsedRow> {
-    const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity })
+    const lines = createInterface({ input: fileStream(path), crlfDelay: Infinity })
     let line = 0
     for await (const text of lines) {
       line++

@@ -25,8 +25,22 @@ export interface FileImporter {
 
 /** Validates with the shared schema and renames paths like `fields.vin` with `label` (e.g. the CSV header `VIN #`). */
 export function validateRow(line: number, input: Record<string, unknown>, label: (path: string) => string, lineOf?: (path: string) => number | undefined): ParsedRow {
-  const r = parseDocument(input)
   const id = typeof input.id === 'string' ? input.id : undefined
+  // PostgreSQL cannot store NUL; it usually means a UTF-16 file read as UTF-8. Fields first: they name the column.
+  const nul = nulPath(input.fields, 'fields') ?? nulPath(input)
+  if (nul !== undefined) return { line, id, issues: [{ field: label(nul), message: 'contains a NUL character (save the file as UTF-8)', line: lineOf?.(nul) }] }
+  const r = parseDocument(input)
   if (r.ok) return { line, doc: r.doc, issues: [], id }
   return { line, id, issues: r.issues.map((i) => ({ field: label(i.field), message: i.message, line: lineOf?.(i.field) })) }
+}
+
+/** Dot path of the first string holding a NUL character, or undefined. */
+function nulPath(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined
+  if (!value || typeof value !== 'object') return undefined
+  for (const [k, x] of Object.entries(value)) {
+    const hit = nulPath(x, path ? `${path}.${k}` : k)
+    if (hit !== undefined) return hit
+  }
+  return undefined
 }

@@ -1,0 +1,223 @@
+/**
+ * Chat load: simulated riders post through the public API to one server on PostgreSQL while staff SSE streams
+ * are open; reports sustained messages/s and post -> staff SSE update latency, next to a bare Hono+Bun echo
+ * endpoint driven by the same riders in the same run (the ceiling).
+ *
+ *   bun bench/load.ts [--duration 60s] [--warmup 10s] [--echo 15s] [--riders 32] [--staff 1000] [--probes 20]
+ *                     [--content demo|none] [--soak 30m] [--cpu-prof DIR]
+ *
+ * Riders: a fixed number of concurrent riders; each loads /chat (a visitor cookie), opens a conversation and asks
+ * --turns demo questions one after another (no think time), then a new rider takes its place.
+ * Staff: one signed-in session reused for every stream; --probes streams show "All" (every rider message lands on
+ * a card there, which is how latency is measured), the rest the default "Needs a person" view.
+ * Latency: from just before the POST to the first frame on a probe stream whose card shows that message (a message
+ * overtaken by the rider's next one before a frame shows it counts as seen when the later one is: an upper bound).
+ * --soak: after the measurement, riders are paced at half the measured rate for that long; RSS is sampled.
+ */
+import { DEMO_QUESTIONS } from '../test/fixtures/agent/demo-questions.ts'
+import {
+  cpuBetween, cpuSeconds, duration, ensureFetchSlots, flags, postgresCpu, fmt, inBatches, loadAverage, login, newRider, openSse, pitwallServer, rssMb, scratchDatabase,
+  seedDemo, serverEnv, spawnServer, summary, type Proc,
+} from './lib.ts'
+
+const f = flags()
+const opt = {
+  duration: duration(f.duration ?? '60s'), warmup: duration(f.warmup ?? '10s'), echo: duration(f.echo ?? '15s'),
+  riders: Number(f.riders ?? 32), staff: Number(f.staff ?? 1000), probes: Number(f.probes ?? 20), turns: Number(f.turns ?? 4),
+  content: (f.content ?? 'demo') as 'demo' | 'none', soak: f.soak ? duration(f.soak) : 0,
+}
+await ensureFetchSlots(opt.staff + opt.riders)
+const QUESTIONS = DEMO_QUESTIONS.map((d) => d.q)
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!)
+const log = (...a: unknown[]) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a)
+
+interface Tally { ok: number; errors: number; statuses: Record<string, number>; latencies: number[]; pages: number }
+const tally = (): Tally => ({ ok: 0, errors: 0, statuses: {}, latencies: [], pages: 0 })
+
+/** Post -> probe-stream latency: every pending message waits for each probe stream to show it. */
+class Probes {
+  private pending = new Map<string, { snippet: string; t0: number; seen: Set<number> }[]>()
+  latencies: number[] = []
+  unseen = 0
+  constructor(private count: number) {}
+  posted(conv: string, body: string, t0: number) {
+    const list = this.pending.get(conv) ?? []
+    list.push({ snippet: escapeHtml(body.trim()), t0, seen: new Set() })
+    this.pending.set(conv, list)
+  }
+  frame(probe: number, html: string, now: number) {
+    for (const m of html.matchAll(/<li id="conv-([0-9a-f-]{36})"[^]*?<p class="snippet">([^<]*)<\/p>/g)) {
+      const list = this.pending.get(m[1])
+      if (!list) continue
+      const k = list.findLastIndex((x) => x.snippet === m[2])
+      for (let j = 0; j <= k; j++) {
+        if (list[j].seen.has(probe)) continue
+        list[j].seen.add(probe)
+        this.latencies.push(now - list[j].t0)
+      }
+    }
+  }
+  /** Messages older than `ms` that some probe never showed are counted and dropped. */
+  sweep(now: number, ms = 30_000) {
+    for (const [conv, list] of this.pending) {
+      const keep = list.filter((x) => {
+        if (x.seen.size >= this.count) return false
+        if (now - x.t0 > ms) { this.unseen += this.count - x.seen.size; return false }
+        return true
+      })
+      if (keep.length) this.pending.set(conv, keep)
+      else this.pending.delete(conv)
+    }
+  }
+}
+
+/** One rider after another, `riders` at a time, until `stopAt`; `pace` (if any) spaces posts out. */
+async function drive(url: string, o: { stopAt: number; riders: number; pages: boolean; t: Tally; probes?: Probes; pace?: () => Promise<void> }) {
+  let picked = 0
+  await Promise.all(Array.from({ length: o.riders }, async () => {
+    while (performance.now() < o.stopAt) {
+      let cookie = `pw_visitor=bench-${crypto.randomUUID()}`
+      if (o.pages) {
+        try { cookie = await newRider(url); o.t.pages++ } catch { o.t.errors++; continue }
+      }
+      const conv = crypto.randomUUID()
+      const start = picked++ * opt.turns
+      for (let turn = 0; turn < opt.turns && performance.now() < o.stopAt; turn++) {
+        await o.pace?.()
+        const body = QUESTIONS[(start + turn) % QUESTIONS.length]
+        const t0 = performance.now()
+        o.probes?.posted(conv, body, t0)
+        try {
+          const res = await fetch(`${url}/chat/${conv}/messages`, {
+            method: 'POST', headers: { cookie, origin: url, 'content-type': 'application/json' },
+            body: JSON.stringify({ client_id: crypto.randomUUID(), body }),
+          })
+          await res.arrayBuffer()
+          o.t.statuses[res.status] = (o.t.statuses[res.status] ?? 0) + 1
+          if (res.status === 201 && performance.now() <= o.stopAt) { o.t.ok++; o.t.latencies.push(performance.now() - t0) } else if (res.status >= 300) o.t.errors++
+        } catch {
+          o.t.errors++
+          o.t.statuses.network = (o.t.statuses.network ?? 0) + 1
+        }
+      }
+    }
+  }))
+}
+
+/** Machine-wide busy fraction between two /proc/stat readings. */
+const cpuStat = () => (Bun.file('/proc/stat').text()).then((t) => t.split('\n')[0].split(/\s+/).slice(1).map(Number))
+const busy = (a: number[], b: number[]) => {
+  const d = b.map((x, i) => x - a[i])
+  const total = d.reduce((x, y) => x + y, 0)
+  return 1 - (d[3] + d[4]) / total
+}
+
+async function main() {
+  log(`options ${JSON.stringify(opt)}; load average ${loadAverage()}`)
+  const db = await scratchDatabase('pw_load')
+  const procs: Proc[] = []
+  try {
+    const password = await seedDemo(db.url, opt.content === 'demo')
+    log(`seeded ${opt.content === 'demo' ? 'the demo dealership with its 2,500 DMS documents' : 'the demo dealership without DMS content'}`)
+
+    // 1. the ceiling: the same riders against bare Hono+Bun
+    const echo = await spawnServer(['bench/echo-server.ts'], {})
+    procs.push(echo)
+    await drive(echo.url, { stopAt: performance.now() + 2000, riders: opt.riders, pages: false, t: tally() })
+    const echoTally = tally()
+    const echoStart = performance.now()
+    await drive(echo.url, { stopAt: echoStart + opt.echo, riders: opt.riders, pages: false, t: echoTally })
+    const echoRate = echoTally.ok / (opt.echo / 1000)
+    await echo.kill()
+    log(`echo: ${fmt(echoRate, 0)} req/s`)
+
+    // 2. Pitwall with the staff streams open
+    const server = await pitwallServer(serverEnv(db.url), f['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', f['cpu-prof']] : [])
+    procs.push(server)
+    const cookie = await login(server.url, 'admin@ridgeline.example', password)
+    const probes = new Probes(opt.probes)
+    let staffOpen = 0
+    let staffEnded = 0
+    let staffBytes = 0
+    const streams = Array.from({ length: opt.staff }, (_, i) => i)
+    const t0Open = performance.now()
+    const closers: Array<() => void> = []
+    await inBatches(streams, 50, async (i) => {
+      const probe = i < opt.probes
+      const s = await openSse(`${server.url}/inbox/events${probe ? '?view=all' : ''}`, { cookie }, {
+        onBytes: (n) => { staffBytes += n },
+        onBlock: probe ? (b) => probes.frame(i, b, performance.now()) : undefined,
+        onEnd: () => { staffEnded++ },
+      })
+      if (s.status === 200) { staffOpen++; closers.push(s.close) } else throw new Error(`staff stream ${i}: HTTP ${s.status}`)
+    })
+    log(`${staffOpen} staff SSE streams open in ${fmt((performance.now() - t0Open) / 1000)} s; server RSS ${fmt(rssMb(server.pid), 0)} MB`)
+
+    await drive(server.url, { stopAt: performance.now() + opt.warmup, riders: opt.riders, pages: true, t: tally() })
+    await Bun.sleep(500)
+    probes.sweep(Infinity, -1)
+    probes.latencies = []
+    probes.unseen = 0
+
+    const t = tally()
+    const before = { rss: rssMb(server.pid), server: cpuSeconds(server.pid), self: cpuSeconds('self'), pg: await postgresCpu(db.url), stat: await cpuStat(), bytes: staffBytes, ended: staffEnded }
+    const start = performance.now()
+    const sweeper = setInterval(() => probes.sweep(performance.now()), 1000)
+    await drive(server.url, { stopAt: start + opt.duration, riders: opt.riders, pages: true, t, probes })
+    const wall = (performance.now() - start) / 1000
+    const after = { rss: rssMb(server.pid), server: cpuSeconds(server.pid), self: cpuSeconds('self'), pg: await postgresCpu(db.url), stat: await cpuStat() }
+    const perMessage = { server: ((after.server - before.server) * 1000) / Math.max(1, t.ok), pg: (cpuBetween(before.pg, after.pg) * 1000) / Math.max(1, t.ok) }
+    await Bun.sleep(2000)
+    clearInterval(sweeper)
+    probes.sweep(Infinity, 0)
+    const rate = t.ok / (opt.duration / 1000)
+    const post = summary(t.latencies)
+    const live = summary(probes.latencies)
+    const echoLat = summary(echoTally.latencies)
+
+    const lines = [
+      `chat load — ${new Date().toISOString().slice(0, 16)}Z, load average ${loadAverage()}, content: ${opt.content === 'demo' ? 'demo DMS (2,500 documents)' : 'none'}, local AI mode`,
+      `  riders ${opt.riders} concurrent, ${opt.turns} messages each, ${fmt(opt.duration / 1000, 0)} s measured after ${fmt(opt.warmup / 1000, 0)} s warm-up; staff streams ${staffOpen} (${opt.probes} on "All", one session reused), dropped during run ${staffEnded - before.ended}`,
+      `  Pitwall: ${fmt(rate, 1)} messages/s sustained (${t.ok} answered, ${t.pages} chat page loads, ${t.errors} errors, statuses ${JSON.stringify(t.statuses)})`,
+      `  post -> staff SSE update (${live.n} message×probe pairs, ${probes.unseen} never shown): p50 ${fmt(live.p50)} ms, p99 ${fmt(live.p99)} ms, max ${fmt(live.max)} ms`,
+      `  post -> answered response: p50 ${fmt(post.p50)} ms, p99 ${fmt(post.p99)} ms`,
+      `  echo ceiling (bare Hono+Bun, same riders, ${fmt(opt.echo / 1000, 0)} s): ${fmt(echoRate, 0)} req/s, p50 ${fmt(echoLat.p50, 2)} ms, p99 ${fmt(echoLat.p99, 2)} ms`,
+      `  ratio Pitwall / echo throughput: ${fmt(rate / echoRate, 4)} (${fmt(echoRate / rate, 0)}× below the ceiling)`,
+      `  CPU: server ${fmt((after.server - before.server) / wall, 2)} cores, load generator ${fmt((after.self - before.self) / wall, 2)} cores, machine busy ${fmt(busy(before.stat, after.stat) * 100, 0)}% of 2 cores; staff SSE bytes ${fmt((staffBytes - before.bytes) / wall / 1e6, 1)} MB/s`,
+      `  CPU per answered message: server ${fmt(perMessage.server)} ms + PostgreSQL ${fmt(perMessage.pg)} ms -> at most ${fmt(2000 / (perMessage.server + perMessage.pg), 0)} messages/s if both had the 2 cores to themselves (a projection, not a measurement)`,
+      `  server RSS ${fmt(before.rss, 0)} -> ${fmt(after.rss, 0)} MB`,
+    ]
+
+    if (opt.soak) {
+      const soakRate = rate / 2
+      const interval = 1000 / soakRate
+      let nextAt = performance.now()
+      const pace = async () => { const at = (nextAt += interval); const wait = at - performance.now(); if (wait > 0) await Bun.sleep(wait) }
+      const st = tally()
+      const samples: string[] = []
+      const rssStart = rssMb(server.pid)
+      const soakStart = performance.now()
+      const sampler = setInterval(() => {
+        samples.push(`${fmt((performance.now() - soakStart) / 60_000, 1)}m ${fmt(rssMb(server.pid), 0)}MB`)
+        log(`soak ${samples.at(-1)}, ${st.ok} ok, ${st.errors} errors`)
+      }, Math.max(5000, opt.soak / 12))
+      await drive(server.url, { stopAt: soakStart + opt.soak, riders: opt.riders, pages: true, t: st, pace })
+      clearInterval(sampler)
+      const soakWall = (performance.now() - soakStart) / 1000
+      const ps = summary(st.latencies)
+      lines.push(
+        `soak — ${fmt(opt.soak / 60_000, 1)} min at half the sustained rate (target ${fmt(soakRate, 1)}/s): ${fmt(st.ok / soakWall, 1)} messages/s, ${st.ok} answered, ${st.errors} error responses, statuses ${JSON.stringify(st.statuses)}`,
+        `  server RSS start ${fmt(rssStart, 0)} MB, end ${fmt(rssMb(server.pid), 0)} MB; samples: ${samples.join(', ')}`,
+        `  post -> answered response: p50 ${fmt(ps.p50)} ms, p99 ${fmt(ps.p99)} ms; staff streams dropped ${staffEnded - before.ended}`,
+      )
+    }
+    for (const c of closers) c()
+    console.log(lines.join('\n'))
+    if (t.errors || staffEnded - before.ended) process.exitCode = 1
+  } finally {
+    for (const p of procs) if (p.proc.exitCode === null) await p.kill()
+    await db.drop()
+  }
+}
+
+await main()

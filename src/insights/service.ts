@@ -1,0 +1,132 @@
+import { asc } from 'drizzle-orm'
+import type { Db } from '../db/client.ts'
+import { stores } from '../db/schema.ts'
+import {
+  breachChart, heatmap, pivot, ratingSummary, resolutionChart, sortByPriority,
+  type RatingSummary, type ResolutionSummary, type SeriesChart,
+} from './aggregate.ts'
+import { groupQuestions, type QuestionGroup } from './group.ts'
+import {
+  breaches, conversationStarts, firstResponse, handoffs, ratingCounts, unanswered,
+  type HandoffDimension, type ResponseRow, type Scope,
+} from './queries.ts'
+import { bucketLabels, FilterInput, resolveFilter, type InsightsFilter } from './range.ts'
+import * as v from 'valibot'
+import {
+  answerRatingsTable, breachTable, chatRatingsTable, hoursTable, keyedTable, resolutionTable, responseTable, unansweredTable,
+  type Table, type TableName,
+} from './tables.ts'
+
+/** Who may open /insights: admins and managers (staff work the inbox only). */
+export const seesInsights = (role: string) => role === 'admin' || role === 'manager'
+
+/** The default of the rules' `low_confidence` condition: answers below it count as unanswered. */
+export const LOW_CONFIDENCE = 0.35
+
+export interface StoreOption { id: string; name: string; timezone: string }
+
+/**
+ * Stores a viewer may chart. One deployment serves one dealer: its admins see every store (rooftop)
+ * and "all stores"; a manager sees their own store.
+ */
+export async function visibleStores(db: Db, me: { storeId: string; role: string }): Promise<StoreOption[]> {
+  const all = await db.select({ id: stores.id, name: stores.name, timezone: stores.timezone }).from(stores).orderBy(asc(stores.name))
+  return me.role === 'admin' ? all : all.filter((st) => st.id === me.storeId)
+}
+
+export class NotVisible extends Error {}
+
+/** The query scope for a filter ("all" is every visible store); a store the viewer may not see is refused. */
+export function scopeFor(filter: InsightsFilter, visible: StoreOption[], home: string, now: Date): Scope {
+  const ids = filter.store === 'all' ? visible.map((st) => st.id) : visible.filter((st) => st.id === filter.store).map((st) => st.id)
+  if (!ids.length) throw new NotVisible(`store: '${filter.store}' is not a store you can see`)
+  const tzStore = visible.find((st) => st.id === (filter.store === 'all' ? home : filter.store)) ?? visible[0]
+  return { storeIds: ids, from: filter.from, to: filter.to, bucket: filter.bucket, timeZone: tzStore.timezone, now, lowConfidence: LOW_CONFIDENCE }
+}
+
+export type Viewer = { storeId: string; role: string }
+export type ViewerScope =
+  | { ok: true; filter: InsightsFilter; stores: StoreOption[]; scope: Scope; timeZone: string }
+  | { ok: false; status: 400 | 403; error: string }
+
+/** Query string -> checked filter -> the stores and time zone it covers; errors name the field. */
+export async function viewerScope(db: Db, me: Viewer, query: Record<string, string>, now: Date): Promise<ViewerScope> {
+  const parsed = v.safeParse(FilterInput, query)
+  if (!parsed.success) return { ok: false, status: 400, error: parsed.issues.map((i) => `${v.getDotPath(i) ?? 'query'}: ${i.message}`).join('; ') }
+  const stores = await visibleStores(db, me)
+  const home = stores.find((st) => st.id === me.storeId) ?? stores[0]
+  if (!home) return { ok: false, status: 403, error: 'store: no store to show' }
+  const r = resolveFilter(parsed.output, { now, timeZone: home.timezone, defaultStore: home.id })
+  if (!r.ok) return { ok: false, status: 400, error: r.error }
+  try {
+    const scope = scopeFor(r.filter, stores, home.id, now)
+    return { ok: true, filter: r.filter, stores, scope, timeZone: scope.timeZone }
+  } catch (err) {
+    if (err instanceof NotVisible) return { ok: false, status: 403, error: err.message }
+    throw err
+  }
+}
+
+export interface Insights {
+  buckets: string[]
+  handoffs: Record<HandoffDimension, SeriesChart>
+  resolution: ResolutionSummary
+  response: ResponseRow[]
+  breaches: SeriesChart
+  hours: number[][]
+  unanswered: QuestionGroup[]
+  ratings: RatingSummary
+  tables: Record<TableName, Table>
+}
+
+/** Everything the page shows, from six indexed queries over `events`. */
+export async function loadInsights(db: Db, q: Scope, priorityOrder: string[]): Promise<Insights> {
+  const buckets = bucketLabels(q)
+  // PGlite runs one query at a time anyway; on PostgreSQL these share the pool.
+  const [handed, starts, resp, br, unans, rat] = await Promise.all([
+    handoffs(db, q), conversationStarts(db, q), firstResponse(db, q), breaches(db, q), unanswered(db, q), ratingCounts(db, q),
+  ])
+  const { tag, department, rule } = handed
+  const { resolution: res, hours: hrs } = starts
+  const groups = groupQuestions(unans)
+  const ratings = ratingSummary(rat, buckets)
+  const response = sortByPriority(resp, priorityOrder)
+  return {
+    buckets,
+    handoffs: { tag: pivot(tag, buckets), department: pivot(department, buckets), rule: pivot(rule, buckets) },
+    resolution: resolutionChart(res, buckets),
+    response,
+    breaches: breachChart(br, buckets, priorityOrder),
+    hours: heatmap(hrs),
+    unanswered: groups,
+    ratings,
+    tables: {
+      'handoffs-by-tag': keyedTable('tag', tag),
+      'handoffs-by-department': keyedTable('department', department),
+      'handoffs-by-rule': keyedTable('rule', rule),
+      resolution: resolutionTable(res),
+      'first-response': responseTable(response),
+      'sla-breaches': breachTable(br),
+      'busiest-hours': hoursTable(hrs),
+      'unanswered-questions': unansweredTable(groups),
+      'answer-ratings': answerRatingsTable(rat),
+      'chat-ratings': chatRatingsTable(ratings.stars),
+    },
+  }
+}
+
+/** One table for a CSV download, running only the query behind it. */
+export async function loadTable(db: Db, q: Scope, name: TableName, priorityOrder: string[]): Promise<Table> {
+  switch (name) {
+    case 'handoffs-by-tag': return keyedTable('tag', (await handoffs(db, q)).tag)
+    case 'handoffs-by-department': return keyedTable('department', (await handoffs(db, q)).department)
+    case 'handoffs-by-rule': return keyedTable('rule', (await handoffs(db, q)).rule)
+    case 'resolution': return resolutionTable((await conversationStarts(db, q)).resolution)
+    case 'first-response': return responseTable(sortByPriority(await firstResponse(db, q), priorityOrder))
+    case 'sla-breaches': return breachTable(await breaches(db, q))
+    case 'busiest-hours': return hoursTable((await conversationStarts(db, q)).hours)
+    case 'unanswered-questions': return unansweredTable(groupQuestions(await unanswered(db, q)))
+    case 'answer-ratings': return answerRatingsTable(await ratingCounts(db, q))
+    case 'chat-ratings': return chatRatingsTable(ratingSummary(await ratingCounts(db, q), []).stars)
+  }
+}

@@ -1,0 +1,86 @@
+import { isEphemeral, RESYNC, type Bus, type BusEvent } from '../realtime/bus.ts'
+
+/** The inbox list and tabs as rendered once, shared by every stream showing the same view. */
+export interface InboxFrame { list: string; tabs: string }
+
+/**
+ * Shares inbox renders between live streams. The list is re-rendered whole on every change, so with many staff
+ * streams open (1,000 tabs in the load bench) a render per stream per event would swamp the database; instead a
+ * stream reuses any render of its view (same store, staff member and filters) that began after the events it is
+ * waiting for were received, so a burst costs one render per view however many streams show it.
+ */
+export class SharedInboxRenders {
+  /** Events this process has received; a render records the count it began at. */
+  private seen = 0
+  private views = new Map<string, { streams: number; after: number; frame?: Promise<InboxFrame> }>()
+  private unsubscribe: () => void
+
+  constructor(bus: Bus) {
+    // Subscribed before any stream, so the count has moved on by the time a stream sees the event. A resync (the bus
+    // reconnected; events may have been missed) also makes every earlier render stale.
+    this.unsubscribe = bus.subscribe((e) => { if (!isEphemeral(e) || e.kind === RESYNC) this.seen++ })
+  }
+
+  /** Registers a stream of `key`; the returned function forgets it when the stream closes. */
+  open(key: string): () => void {
+    const v = this.views.get(key) ?? { streams: 0, after: -1 }
+    v.streams++
+    this.views.set(key, v)
+    let closed = false
+    return () => {
+      if (closed) return
+      closed = true
+      if (--v.streams <= 0) this.views.delete(key)
+    }
+  }
+
+  /** A render of `key` that reflects every event received so far (reusing one in flight or done when it does). */
+  frame(key: string, render: () => Promise<InboxFrame>): Promise<InboxFrame> {
+    const v = this.views.get(key)
+    if (!v) return render()
+    if (v.frame && v.after >= this.seen) return v.frame
+    v.after = this.seen
+    const frame = render()
+    v.frame = frame
+    frame.catch(() => { if (v.frame === frame) v.frame = undefined }) // a failed render is retried by the next stream
+    return frame
+  }
+
+  close() { this.unsubscribe() }
+}
+
+/** What one stream writes for a batch: the parts of the shared frame that changed since its last write, and notices. */
+export function changedParts(frame: () => Promise<InboxFrame>, notices: (batch: BusEvent[]) => Promise<string>) {
+  let last: InboxFrame | undefined
+  return async (batch: BusEvent[]): Promise<string | null> => {
+    const [f, notes] = await Promise.all([frame(), notices(batch)])
+    const list = f.list !== last?.list
+    const tabs = f.tabs !== last?.tabs
+    last = f
+    // The same string object for every stream in the same state, so the SSE writer encodes it once.
+    const html = list && tabs ? both(f) : list ? f.list : tabs ? f.tabs : ''
+    return (notes ? html + notes : html) || null
+  }
+}
+
+const joined = new WeakMap<InboxFrame, string>()
+const both = (f: InboxFrame) => {
+  let s = joined.get(f)
+  if (s === undefined) joined.set(f, (s = f.list + f.tabs))
+  return s
+}
+
+/** A small memo for per-event lookups every stream would otherwise repeat (bounded: oldest entries go first). */
+export function perEventMemo<T>(fn: (e: BusEvent) => Promise<T>, max = 256): (e: BusEvent) => Promise<T> {
+  const memo = new Map<number, Promise<T>>()
+  return (e) => {
+    let p = memo.get(e.id)
+    if (!p) {
+      p = fn(e)
+      memo.set(e.id, p)
+      p.catch(() => memo.delete(e.id))
+      if (memo.size > max) memo.delete(memo.keys().next().value!)
+    }
+    return p
+  }
+}
