@@ -56,7 +56,6 @@ async function fanout(server: Proc, path: string, headers: Record<string, string
   })
   const openSec = (performance.now() - t0) / 1000
   await Bun.sleep(3000) // let the server settle (ready events, first keep-alives) before measuring memory
-  Bun.gc(true)
   const rssAfter = rssMb(server.pid)
   for (let r = 1; r <= ROUNDS; r++) {
     const before = latencies.length

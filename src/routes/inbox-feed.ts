@@ -1,7 +1,8 @@
 import { isEphemeral, RESYNC, type Bus, type BusEvent } from '../realtime/bus.ts'
+import { listPatch, type RenderedCard } from './inbox-patch.ts'
 
-/** The inbox list and tabs as rendered once, shared by every stream showing the same view. */
-export interface InboxFrame { list: string; tabs: string }
+/** The inbox list (whole, and card by card) and tabs as rendered once, shared by every stream showing the same view. */
+export interface InboxFrame { list: string; cards: RenderedCard[]; tabs: string }
 
 /**
  * Shares inbox renders between live streams. The list is re-rendered whole on every change, so with many staff
@@ -49,25 +50,31 @@ export class SharedInboxRenders {
   close() { this.unsubscribe() }
 }
 
-/** What one stream writes for a batch: the parts of the shared frame that changed since its last write, and notices. */
+/**
+ * What one stream writes for a batch: what changed since its last frame (the list as a card patch when that is
+ * smaller than the whole list, the tabs if they changed) and notices. Null when nothing changed.
+ */
 export function changedParts(frame: () => Promise<InboxFrame>, notices: (batch: BusEvent[]) => Promise<string>) {
   let last: InboxFrame | undefined
   return async (batch: BusEvent[]): Promise<string | null> => {
     const [f, notes] = await Promise.all([frame(), notices(batch)])
-    const list = f.list !== last?.list
-    const tabs = f.tabs !== last?.tabs
+    const html = transition(last, f)
     last = f
-    // The same string object for every stream in the same state, so the SSE writer encodes it once.
-    const html = list && tabs ? both(f) : list ? f.list : tabs ? f.tabs : ''
     return (notes ? html + notes : html) || null
   }
 }
 
-const joined = new WeakMap<InboxFrame, string>()
-const both = (f: InboxFrame) => {
-  let s = joined.get(f)
-  if (s === undefined) joined.set(f, (s = f.list + f.tabs))
-  return s
+const transitions = new WeakMap<InboxFrame, { to: InboxFrame; html: string }>()
+
+/** The update from one frame to the next, computed once and the same string for every stream making that step. */
+function transition(from: InboxFrame | undefined, to: InboxFrame): string {
+  if (!from) return to.list + to.tabs
+  const known = transitions.get(from)
+  if (known?.to === to) return known.html
+  const list = from.list === to.list ? '' : (listPatch(from.cards, to.cards, to.list.length) ?? to.list)
+  const html = list + (from.tabs === to.tabs ? '' : to.tabs)
+  transitions.set(from, { to, html })
+  return html
 }
 
 /** A small memo for per-event lookups every stream would otherwise repeat (bounded: oldest entries go first). */

@@ -15,6 +15,7 @@ import { priorityTargets } from './choices.ts'
 import { ConversationActions } from '../../views/partials/ConversationActions.tsx'
 import { MessageItem } from '../../views/partials/MessageItem.tsx'
 import { InboxList } from '../../views/partials/InboxList.tsx'
+import { InboxRow } from '../../views/partials/InboxRow.tsx'
 import { ConversationHeader } from '../../views/partials/ConversationHeader.tsx'
 import type { InboxFrame } from './inbox-feed.ts'
 import { ratingsOf } from '../insights/ratings.ts'
@@ -98,9 +99,15 @@ export async function inboxHtml(s: Services, storeId: string, q: InboxQuery, tim
   const [cards, counts] = await Promise.all([listCards(s.db, storeId, q), viewCounts(s.db, storeId, q)])
   const filterQuery = new URLSearchParams(Object.entries({ department: q.department, priority: q.priority, tag: q.tag, q: q.q })
     .filter((e): e is [string, string] => !!e[1])).toString()
-  const list = await (<InboxList cards={cards} now={s.now()} timeZone={timeZone} targets={priorityTargets(s)} />)
+  const now = s.now()
+  const targets = priorityTargets(s)
+  const list = await (<InboxList cards={cards} now={now} timeZone={timeZone} targets={targets} />)
+  // Card by card as well, so a stream can patch the list it already shows instead of replacing it (see inbox-patch.ts).
+  const rows = await Promise.all(cards.map(async (c) => ({
+    id: c.id, html: (await (<InboxRow c={c} now={now} timeZone={timeZone} targetMinutes={c.priority ? targets[c.priority] : undefined} />)).toString(),
+  })))
   const tabs = await (<InboxTabs current={q.view ?? 'needs'} counts={counts} filterQuery={filterQuery} />)
-  return { list: partial('#inbox-list', 'outerHTML', list.toString()), tabs: partial('#inbox-tabs', 'outerHTML', tabs.toString()) }
+  return { list: partial('#inbox-list', 'outerHTML', list.toString()), cards: rows, tabs: partial('#inbox-tabs', 'outerHTML', tabs.toString()) }
 }
 
 export interface HandoffNotice { department: string | null; html: string }

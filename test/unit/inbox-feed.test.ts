@@ -10,7 +10,7 @@ describe('shared inbox renders', () => {
     const shared = new SharedInboxRenders(bus)
     shared.open('k'); shared.open('k')
     let renders = 0
-    const render = async () => ({ list: `list${++renders}`, tabs: 'tabs' })
+    const render = async () => ({ list: `list${++renders}`, cards: [], tabs: 'tabs' })
     await bus.publish(event(1))
     const [a, b] = await Promise.all([shared.frame('k', render), shared.frame('k', render)])
     expect(renders).toBe(1)
@@ -23,13 +23,13 @@ describe('shared inbox renders', () => {
   })
 
   test('a stream writes only the parts that changed since its last frame, plus notices', async () => {
-    let f = { list: 'L1', tabs: 'T1' }
+    let f = { list: 'L1', cards: [], tabs: 'T1' }
     const parts = changedParts(async () => f, async (batch) => batch.some((e) => e.kind === 'handoff') ? 'N' : '')
     expect(await parts([event(1)])).toBe('L1T1')
     expect(await parts([event(2)])).toBeNull()
-    f = { list: 'L1', tabs: 'T2' }
+    f = { list: 'L1', cards: [], tabs: 'T2' }
     expect(await parts([event(3)])).toBe('T2')
-    f = { list: 'L2', tabs: 'T2' }
+    f = { list: 'L2', cards: [], tabs: 'T2' }
     expect(await parts([{ ...event(4), kind: 'handoff' }])).toBe('L2N')
   })
 
