@@ -1,46 +1,51 @@
 /**
  * bench/insights: GET /insights over 100,000 conversations (about a million `events` rows), p50/p95 of the
- * whole request (nine queries + SVG rendering), as a ratio to GET /healthz (one `select 1` through the same
- * app) measured interleaved in the same run. Data is generated in SQL with generate_series and a fixed seed.
+ * whole request (rollup refresh + one statement for five charts + the unanswered questions + SVG rendering), as a ratio to GET /healthz (one `select 1`
+ * through the same app) measured interleaved in the same run, for the default 30 days and a range covering
+ * all conversations; the same figures computed the old way (whole-range queries over `events`,
+ * test/support/insights-direct.ts) as the in-run baseline, and checked equal; the one-time rollup build and
+ * the incremental refresh after a day of new and late events. Data is generated in SQL with a fixed seed.
  *
- *   node_modules/.bin/bun bench/insights.ts [--db pglite|postgres] [--conversations 100000] [--days 365] [--runs 15] [--keep]
+ *   node_modules/.bin/bun bench/insights.ts [--db both|pglite|postgres] [--conversations 100000] [--days 365] [--runs 15]
  *
- * --db postgres creates a scratch database on TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
+ * postgres creates a scratch database on TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test);
+ * --keep leaves it behind as pw_bench_insights_kept, to EXPLAIN queries against.
  */
+import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { sql } from 'drizzle-orm'
-import { openDatabase, rows, type Database } from '../src/db/client.ts'
+import { openDatabase, rows, type Database, type Db } from '../src/db/client.ts'
 import { runMigrations } from '../src/db/migrate.ts'
-import { handoffs, conversationStarts, firstResponse, breaches, unanswered, ratingCounts, type Scope } from '../src/insights/queries.ts'
-import { dayIn, addDays } from '../src/insights/range.ts'
+import * as rolled from '../src/insights/queries.ts'
+import { dayIn, addDays, type Bucket } from '../src/insights/range.ts'
+import { planFor } from '../src/insights/rollup.ts'
 import { LOW_CONFIDENCE } from '../src/insights/service.ts'
+import * as direct from '../test/support/insights-direct.ts'
 import { demoApp } from '../test/support/app.ts'
 import postgres from 'postgres'
 
 const { values } = parseArgs({ options: {
-  db: { type: 'string', default: 'pglite' }, conversations: { type: 'string', default: '100000' },
+  db: { type: 'string', default: 'both' }, conversations: { type: 'string', default: '100000' },
   days: { type: 'string', default: '365' }, runs: { type: 'string', default: '15' }, keep: { type: 'boolean' },
 } })
 const N = Number(values.conversations), DAYS = Number(values.days), RUNS = Number(values.runs)
 const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] }
 const ms = (x: number) => x.toFixed(1)
+const TZ = 'America/Chicago'
+const load = () => loadavg().map((x) => x.toFixed(1)).join(' ')
 
-let database: Database
-let drop = async () => {}
-if (values.db === 'postgres') {
+async function open(kind: string): Promise<{ database: Database; drop(): Promise<void> }> {
+  if (kind !== 'postgres') return { database: await openDatabase({}), drop: async () => {} }
   const adminUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test'
   const name = values.keep ? 'pw_bench_insights_kept' : `pw_bench_insights_${Date.now().toString(36)}`
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
+  if (values.keep) await admin.unsafe(`drop database if exists ${name} with (force)`)
   await admin.unsafe(`create database ${name}`)
   const url = new URL(adminUrl)
   url.pathname = `/${name}`
-  database = await openDatabase({ databaseUrl: url.toString(), max: 4 })
-  drop = async () => { await admin.unsafe(`drop database if exists ${name} with (force)`); await admin.end() }
-} else {
-  database = await openDatabase({})
+  const database = await openDatabase({ databaseUrl: url.toString(), max: 4 })
+  return { database, drop: async () => { if (!values.keep) await admin.unsafe(`drop database if exists ${name} with (force)`); await admin.end() } }
 }
-await runMigrations(database)
-const ctx = await demoApp(database)
 
 const QUESTIONS = [
   'do you rent jet skis', 'can I rent a jet ski for the weekend', 'jet ski rental prices', 'do you do snowmobile rentals',
@@ -53,11 +58,11 @@ const q = (s: string) => `'${s.replace(/'/g, "''")}'`
 const arr = (xs: readonly (string | number)[]) => `array[${xs.map((x) => (typeof x === 'number' ? x : q(x))).join(',')}]`
 
 /** Each statement is one INSERT ... SELECT over generate_series: seconds on PostgreSQL, a minute or two on PGlite. */
-async function seed() {
+async function seed(db: Db) {
   const t = performance.now()
   const run = async (s: string) => {
     const t0 = performance.now()
-    const r = await rows(ctx.services.db, sql.raw(s))
+    const r = await rows(db, sql.raw(s))
     console.error(`  seed ${((performance.now() - t0) / 1000).toFixed(1)} s: ${s.trim().split('\n')[0].slice(0, 70)}`)
     return r
   }
@@ -120,71 +125,147 @@ async function seed() {
   await run(`drop table bench_ans`)
   await run(`drop table bench_conv`)
   await run(`vacuum analyze`)
-  const [count] = await rows<{ n: number }>(ctx.services.db, sql`select count(*)::int as n from events`)
+  const [count] = await rows<{ n: number }>(db, sql`select count(*)::int as n from events`)
   return { seconds: (performance.now() - t) / 1000, events: Number(count.n) }
 }
 
-const seeded = await seed()
-const admin = ctx.client()
-await admin.login()
-const now = new Date()
-const today = dayIn(now, 'America/Chicago')
 
-async function timed(path: string): Promise<{ ms: number; bytes: number }> {
-  const t = performance.now()
-  const r = await admin.request(path)
-  const body = await r.text()
-  if (r.status !== 200) throw new Error(`${path}: ${r.status} ${body.slice(0, 200)}`)
-  return { ms: performance.now() - t, bytes: body.length }
+/** A day of activity after the build: new conversations today, and late events that touch rolled-up days. */
+async function dayOfActivity(db: Db) {
+  const run = (s: string) => rows(db, sql.raw(s))
+  await run(`insert into events (store_id, conversation_id, kind, data, created_at)
+    select 'demo', gen_random_uuid(), 'opened', '{}', now() - random() * interval '6 hours' from generate_series(1, 300)`)
+  // Replies to handoffs of the last three days that had none; changed votes on ratings of the last week.
+  await run(`insert into events (store_id, conversation_id, kind, data, created_at)
+    select 'demo', h.conversation_id, 'first_response', jsonb_build_object('handoffId', h.id, 'priority', h.data->'priority',
+      'targetMinutes', h.data->'targetMinutes', 'waitedSeconds', extract(epoch from now() - h.created_at)::int), now()
+    from events h where h.store_id = 'demo' and h.kind = 'handoff' and h.created_at > now() - interval '3 days'
+      and not exists (select 1 from events r where r.conversation_id = h.conversation_id and r.kind = 'first_response')
+    order by random() limit 60`)
+  await run(`insert into events (store_id, conversation_id, kind, data, created_at)
+    select 'demo', r.conversation_id, 'rating', jsonb_set(r.data, '{value}', to_jsonb(case when r.data->>'kind' = 'answer' then -(r.data->>'value')::int else 6 - (r.data->>'value')::int end)), now()
+    from events r where r.store_id = 'demo' and r.kind = 'rating' and r.created_at > now() - interval '7 days' order by random() limit 40`)
+  // Back-dated rows anywhere in the year (an import, a clock fix).
+  await run(`insert into events (store_id, conversation_id, kind, data, created_at)
+    select 'demo', gen_random_uuid(), 'opened', '{}', now() - random() * interval '360 days' from generate_series(1, 5)`)
 }
 
-const cases = [
-  { name: 'GET /insights (default: last 30 days, daily)', path: '/insights' },
-  { name: `GET /insights (all ${DAYS} days, weekly)`, path: `/insights?from=${addDays(today, -DAYS)}&to=${today}&bucket=week` },
-]
-const results: Array<{ name: string; p50: number; p95: number; base50: number; base95: number; bytes: number }> = []
-for (const c of cases) {
-  for (let i = 0; i < 2; i++) { await timed(c.path); await timed('/healthz') } // warm-up
-  const page: number[] = [], base: number[] = []
-  let bytes = 0
-  for (let i = 0; i < RUNS; i++) {
-    const p = await timed(c.path); page.push(p.ms); bytes = p.bytes
-    base.push((await timed('/healthz')).ms)
+type Case = { name: string; path: string; scope: rolled.Scope }
+
+async function runEngine(kind: string): Promise<string[]> {
+  const { database, drop } = await open(kind)
+  const out: string[] = []
+  try {
+    await runMigrations(database)
+    const ctx = await demoApp(database)
+    const db = ctx.services.db
+    console.error(`${kind}: seeding`)
+    const seeded = await seed(db)
+    const admin = ctx.client()
+    await admin.login()
+    const timed = async (path: string) => {
+      const t = performance.now()
+      const r = await admin.request(path)
+      const body = await r.text()
+      if (r.status !== 200) throw new Error(`${path}: ${r.status} ${body.slice(0, 200)}`)
+      return { ms: performance.now() - t, bytes: body.length }
+    }
+    const now = new Date()
+    const today = dayIn(now, TZ)
+    const scope = (from: string, bucket: Bucket): rolled.Scope => ({ storeIds: ['demo'], from, to: today, bucket, timeZone: TZ, now, lowConfidence: LOW_CONFIDENCE })
+    const cases: Case[] = [
+      { name: 'last 30 days, daily (default)', path: '/insights', scope: scope(addDays(today, -29), 'day') },
+      { name: `all ${DAYS + 1} days, weekly (all conversations)`, path: `/insights?from=${addDays(today, -DAYS)}&to=${today}&bucket=week`, scope: scope(addDays(today, -DAYS), 'week') },
+    ]
+    const [count] = await rows<{ n: number }>(db, sql`select count(*)::int as n from events e where e.kind = 'opened' and e.created_at >= ${cases[1].scope.from}::timestamp at time zone ${TZ}`)
+    out.push(`### ${kind === 'postgres' ? 'PostgreSQL 15' : 'PGlite'} (${new Date().toISOString().slice(11, 16)} UTC, load average ${load()})`, '')
+    out.push(`${N.toLocaleString()} conversations over ${DAYS} days (${Number(count.n).toLocaleString()} in the widest range), ${seeded.events.toLocaleString()} events, seeded in ${seeded.seconds.toFixed(1)} s.`, '')
+
+    // The old way: every figure from `events` over the whole range, the same six queries the page ran before.
+    const oldWay = async (q: rolled.Scope) => Promise.all([direct.handoffs(db, q), direct.conversationStarts(db, q), direct.firstResponse(db, q), direct.breaches(db, q), rolled.unanswered(db, q), direct.ratingCounts(db, q)])
+    const baseline: number[][] = []
+    for (const c of cases) {
+      const xs: number[] = []
+      for (let i = 0; i < 4; i++) { const t = performance.now(); await oldWay(c.scope); xs.push(performance.now() - t) }
+      baseline.push(xs.slice(1))
+    }
+
+    // One-time build of the widest range (what the first page load after an upgrade pays).
+    let t = performance.now()
+    const plan = await planFor(db, cases[1].scope)
+    const buildMs = performance.now() - t
+    if (plan.live.length !== 1) throw new Error(`expected only today live, got ${JSON.stringify(plan.live)}`)
+    const [facts] = await rows<{ n: number }>(db, sql`select count(*)::int as n from insights_daily`)
+
+    // Same figures both ways.
+    let same = true
+    for (const c of cases) {
+      const q = { ...c.scope, plan: await planFor(db, c.scope) }
+      const pairs: Array<[unknown, unknown]> = [
+        [await rolled.handoffs(db, q), await direct.handoffs(db, c.scope)], [await rolled.firstResponse(db, q), await direct.firstResponse(db, c.scope)],
+        [await rolled.breaches(db, q), await direct.breaches(db, c.scope)], [await rolled.ratingCounts(db, q), await direct.ratingCounts(db, c.scope)],
+        [(await rolled.conversationStarts(db, q)).resolution, (await direct.conversationStarts(db, c.scope)).resolution],
+      ]
+      for (const [a, b] of pairs) same &&= JSON.stringify(a) === JSON.stringify(b)
+    }
+
+    const pages: Array<{ c: Case; page: number[]; base: number[]; bytes: number }> = []
+    for (const c of cases) {
+      for (let i = 0; i < 2; i++) { await timed(c.path); await timed('/healthz') }
+      const page: number[] = [], base: number[] = []
+      let bytes = 0
+      for (let i = 0; i < RUNS; i++) {
+        const p = await timed(c.path); page.push(p.ms); bytes = p.bytes
+        base.push((await timed('/healthz')).ms)
+      }
+      pages.push({ c, page, base, bytes })
+    }
+    out.push('| request | p50 ms | p95 ms | /healthz p50 | p50 ratio | old queries alone p50 (baseline) | page |', '|---|---:|---:|---:|---:|---:|---:|')
+    pages.forEach(({ c, page, base, bytes }, i) => out.push(
+      `| GET /insights, ${c.name} | ${ms(pct(page, 50))} | **${ms(pct(page, 95))}** | ${ms(pct(base, 50))} | ${(pct(page, 50) / pct(base, 50)).toFixed(0)}× | ${ms(pct(baseline[i], 50))} | ${Math.round(bytes / 1024)} KB |`))
+    out.push('')
+
+    // Where the time goes now (rollups read + today live), per query.
+    const parts: Array<[string, (q: rolled.Scope) => Promise<unknown>]> = [
+      ['handoffs by tag, department, rule', (q) => rolled.handoffs(db, q)], ['resolution + busiest hours', (q) => rolled.conversationStarts(db, q)],
+      ['first response (exact percentiles)', (q) => rolled.firstResponse(db, q)], ['SLA breaches', (q) => rolled.breaches(db, q)],
+      ['500 newest unanswered (live)', (q) => rolled.unanswered(db, q)], ['ratings', (q) => rolled.ratingCounts(db, q)],
+      ['all five charts in one statement (what the page runs)', (q) => rolled.figures(db, q)], ['refresh + plan (nothing new)', (q) => planFor(db, q)],
+    ]
+    const per: string[][] = []
+    for (const c of cases) {
+      const q = { ...c.scope, plan: await planFor(db, c.scope) }
+      const r: string[] = []
+      for (const [, f] of parts) {
+        const xs: number[] = []
+        for (let i = 0; i < 5; i++) { const t0 = performance.now(); await f(q); xs.push(performance.now() - t0) }
+        r.push(ms(pct(xs, 50)))
+      }
+      per.push(r)
+    }
+    out.push(`| query, p50 of 5 (ms) | ${cases.map((c) => c.name).join(' | ')} |`, '|---|---:|---:|')
+    parts.forEach(([name], i) => out.push(`| ${name} | ${per.map((r) => r[i]).join(' | ')} |`))
+    out.push('')
+
+    // A day of activity, then the next page load's refresh.
+    await dayOfActivity(db)
+    t = performance.now()
+    const again = await planFor(db, cases[1].scope)
+    const incMs = performance.now() - t
+    const after: number[] = []
+    for (let i = 0; i < 5; i++) after.push((await timed(cases[1].path)).ms)
+    out.push(`- one-time rollup build, ${DAYS} complete days: **${(buildMs / 1000).toFixed(2)} s** (${Number(facts.n).toLocaleString()} fact rows)`)
+    out.push(`- incremental refresh after a day of activity (300 new conversations today, up to 60 late replies to handoffs of the last 3 days, up to 40 changed votes from the last week, 5 back-dated rows): **${ms(incMs)} ms** (${again.refresh?.invalidated} stale days dropped, ${again.refresh?.built} rebuilt); the year view right after: p50 ${ms(pct(after, 50))} ms`)
+    out.push(`- rollup figures identical to the old whole-range queries (both ranges, checked in the run): **${same ? 'yes' : 'NO'}**`)
+    out.push('')
+  } finally {
+    await database.close()
+    await drop()
   }
-  results.push({ name: c.name, p50: pct(page, 50), p95: pct(page, 95), base50: pct(base, 50), base95: pct(base, 95), bytes })
+  return out
 }
 
-// Where the time goes (default range), and whether the index carries the range scans.
-const scope: Scope = { storeIds: ['demo'], from: addDays(today, -29), to: today, bucket: 'day', timeZone: 'America/Chicago', now, lowConfidence: LOW_CONFIDENCE }
-const db = ctx.services.db
-const parts: Array<[string, () => Promise<unknown>]> = [
-  ['handoffs by tag, department, rule', () => handoffs(db, scope)], ['conversation starts: resolution + busiest hours', () => conversationStarts(db, scope)],
-  ['first response', () => firstResponse(db, scope)], ['SLA breaches', () => breaches(db, scope)],
-  ['unanswered (500 newest)', () => unanswered(db, scope)], ['ratings', () => ratingCounts(db, scope)],
-]
-const perQuery: string[] = []
-for (const [name, f] of parts) {
-  const xs: number[] = []
-  for (let i = 0; i < 5; i++) { const t = performance.now(); await f(); xs.push(performance.now() - t) }
-  perQuery.push(`| ${name} | ${ms(pct(xs, 50))} |`)
-}
-const plan = await rows<Record<string, string>>(db, sql`explain select e.conversation_id, e.data->>'priority' from events e where e.store_id = 'demo' and e.kind = 'first_response'
-  and e.created_at >= (${scope.from}::timestamp at time zone ${scope.timeZone}) and e.created_at < ((${scope.to}::date + 1)::timestamp at time zone ${scope.timeZone})`)
-const planText = plan.map((r) => Object.values(r)[0]).join('\n')
-
-console.log(`bench/insights — ${values.db}, ${N.toLocaleString()} conversations over ${DAYS} days, ${seeded.events.toLocaleString()} events (seeded in ${seeded.seconds.toFixed(1)} s), ${RUNS} runs, ${new Date().toISOString()}`)
-console.log('')
-console.log('| request | p50 ms | p95 ms | /healthz p50 | /healthz p95 | p50 ratio | page |')
-console.log('|---|---:|---:|---:|---:|---:|---:|')
-for (const r of results) console.log(`| ${r.name} | ${ms(r.p50)} | **${ms(r.p95)}** | ${ms(r.base50)} | ${ms(r.base95)} | ${(r.p50 / r.base50).toFixed(0)}× | ${Math.round(r.bytes / 1024)} KB |`)
-console.log('')
-console.log('| query (default range) | p50 ms |')
-console.log('|---|---:|')
-for (const l of perQuery) console.log(l)
-console.log('')
-console.log(`covering index on the range scans: ${/Index Only Scan using events_facts_idx/.test(planText) ? 'yes (index-only scan on events_facts_idx)' : 'NO'}`)
-console.log(planText.split('\n').map((l) => `    ${l}`).join('\n'))
-
-await database.close()
-if (values.keep && values.db === 'postgres') console.log(`kept the database (drop it when done)`)
-else await drop()
+const engines = values.db === 'both' ? ['postgres', 'pglite'] : [values.db!]
+const report: string[] = [`bench/insights — ${new Date().toISOString()}, ${RUNS} runs per range, load average at start ${load()}`, '']
+for (const kind of engines) report.push(...(await runEngine(kind)))
+console.log(report.join('\n'))

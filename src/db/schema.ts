@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
-  bigserial, boolean, index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid,
+  bigint, bigserial, boolean, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid,
 } from 'drizzle-orm/pg-core'
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
@@ -211,3 +211,45 @@ export const apiKeys = pgTable('api_keys', {
   revokedAt: ts('revoked_at'),
   createdAt: created(),
 }, (t) => [uniqueIndex('api_keys_hash_idx').on(t.hash), index('api_keys_store_idx').on(t.storeId)])
+
+const day = (name: string) => date(name, { mode: 'string' })
+
+/**
+ * Insights rollups (src/insights/rollup.ts): for each store, time zone and complete store day, the additive
+ * facts behind every chart, kept from `events`. Which columns a metric uses is documented in src/insights/daily.ts.
+ */
+export const insightsDaily = pgTable('insights_daily', {
+  storeId: text('store_id').notNull(),
+  timeZone: text('time_zone').notNull(),
+  /** The store day whose events the fact counts (midnight to midnight in `time_zone`). */
+  day: day('day').notNull(),
+  /** The calendar day to chart it on, only where it differs from `day` (an hour repeated across midnight). */
+  localDay: day('local_day'),
+  metric: text('metric').notNull(),
+  key: text('key'),
+  /** Store days of other events the fact depends on (the latest handoff, a reply, a later vote). */
+  ref: day('ref'),
+  ref2: day('ref2'),
+  value: doublePrecision('value'),
+  dueAt: ts('due_at'),
+  n: integer('n').notNull(),
+  late: integer('late').notNull().default(0),
+  /** First replies: each one's waited seconds and target minutes, so percentiles over any range are exact. */
+  waits: doublePrecision('waits').array(),
+  targets: doublePrecision('targets').array(),
+}, (t) => [index('insights_daily_idx').on(t.storeId, t.timeZone, t.metric, t.day)])
+
+/** The store days that `insights_daily` holds; a day missing here is read live from `events`. */
+export const insightsDays = pgTable('insights_days', {
+  storeId: text('store_id').notNull(),
+  timeZone: text('time_zone').notNull(),
+  day: day('day').notNull(),
+  builtAt: ts('built_at').notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.storeId, t.timeZone, t.day] })])
+
+/** Per time zone, the last `events.id` whose effects the rollups include (newer events mark their days stale). */
+export const insightsWatermarks = pgTable('insights_watermarks', {
+  timeZone: text('time_zone').primaryKey(),
+  eventId: bigint('event_id', { mode: 'number' }).notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+})

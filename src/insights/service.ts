@@ -7,9 +7,10 @@ import {
 } from './aggregate.ts'
 import { groupQuestions, type QuestionGroup } from './group.ts'
 import {
-  breaches, conversationStarts, firstResponse, handoffs, ratingCounts, unanswered,
+  breaches, conversationStarts, figures, firstResponse, handoffs, ratingCounts, unanswered,
   type HandoffDimension, type ResponseRow, type Scope,
 } from './queries.ts'
+import { planFor } from './rollup.ts'
 import { bucketLabels, FilterInput, resolveFilter, type InsightsFilter } from './range.ts'
 import * as v from 'valibot'
 import {
@@ -79,13 +80,16 @@ export interface Insights {
   tables: Record<TableName, Table>
 }
 
-/** Everything the page shows, from six indexed queries over `events`. */
-export async function loadInsights(db: Db, q: Scope, priorityOrder: string[]): Promise<Insights> {
+/** Brings the rollups up to date and fixes which days the queries read from them (rollup.ts). */
+export const withPlan = async (db: Db, q: Scope): Promise<Scope> => ({ ...q, plan: await planFor(db, q) })
+
+/** Everything the page shows: one statement over daily facts (rolled-up days + today live) and the unanswered questions. */
+export async function loadInsights(db: Db, scope: Scope, priorityOrder: string[]): Promise<Insights> {
+  const q = await withPlan(db, scope)
   const buckets = bucketLabels(q)
-  // PGlite runs one query at a time anyway; on PostgreSQL these share the pool.
-  const [handed, starts, resp, br, unans, rat] = await Promise.all([
-    handoffs(db, q), conversationStarts(db, q), firstResponse(db, q), breaches(db, q), unanswered(db, q), ratingCounts(db, q),
-  ])
+  // PGlite runs one query at a time anyway; on PostgreSQL the unanswered questions come on a second connection.
+  const [all, unans] = await Promise.all([figures(db, q), unanswered(db, q)])
+  const { handoffs: handed, starts, response: resp, breaches: br, ratings: rat } = all
   const { tag, department, rule } = handed
   const { resolution: res, hours: hrs } = starts
   const groups = groupQuestions(unans)
@@ -116,7 +120,8 @@ export async function loadInsights(db: Db, q: Scope, priorityOrder: string[]): P
 }
 
 /** One table for a CSV download, running only the query behind it. */
-export async function loadTable(db: Db, q: Scope, name: TableName, priorityOrder: string[]): Promise<Table> {
+export async function loadTable(db: Db, scope: Scope, name: TableName, priorityOrder: string[]): Promise<Table> {
+  const q = name === 'unanswered-questions' ? scope : await withPlan(db, scope)
   switch (name) {
     case 'handoffs-by-tag': return keyedTable('tag', (await handoffs(db, q)).tag)
     case 'handoffs-by-department': return keyedTable('department', (await handoffs(db, q)).department)

@@ -3,6 +3,7 @@ import { breachChart, duration, heatmap, percent, pivot, ratingSummary, resoluti
 import { groupQuestions, similarity, tokens } from '../../../src/insights/group.ts'
 import { bucketLabels, dayIn, resolveFilter, weekOf } from '../../../src/insights/range.ts'
 import { toCsv } from '../../../src/insights/tables.ts'
+import { livePlan, toRuns } from '../../../src/insights/rollup.ts'
 
 const NOW = new Date('2026-11-20T15:00:00Z')
 const ctx = { now: NOW, timeZone: 'America/Chicago', defaultStore: 'demo' }
@@ -113,5 +114,19 @@ describe('CSV', () => {
   test('quotes commas, quotes and newlines; defuses spreadsheet formulas in text', () => {
     const csv = toCsv({ columns: ['question', 'n'], rows: [['tires, tubes', 2], ['say "hi"\nnow', 1], ['=HYPERLINK("x")', 3], ['-5 off?', null]] })
     expect(csv).toBe('question,n\r\n"tires, tubes",2\r\n"say ""hi""\nnow",1\r\n"\'=HYPERLINK(""x"")",3\r\n\'-5 off?,\r\n')
+  })
+})
+
+describe('rollup plans', () => {
+  test('days become inclusive runs, split where a day is missing (also across a month end)', () => {
+    expect(toRuns('demo', ['2026-10-30', '2026-10-31', '2026-11-01', '2026-11-03'])).toEqual([
+      { storeId: 'demo', from: '2026-10-30', to: '2026-11-01' }, { storeId: 'demo', from: '2026-11-03', to: '2026-11-03' },
+    ])
+    expect(toRuns('demo', [])).toEqual([])
+  })
+  test('without rollups every store reads the whole range live', () => {
+    expect(livePlan({ storeIds: ['a', 'b'], from: '2026-11-01', to: '2026-11-24' })).toEqual({
+      rolled: [], live: [{ storeId: 'a', from: '2026-11-01', to: '2026-11-24' }, { storeId: 'b', from: '2026-11-01', to: '2026-11-24' }],
+    })
   })
 })
