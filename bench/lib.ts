@@ -51,6 +51,7 @@ export function serverEnv(databaseUrl: string, extra: Record<string, string> = {
     DATABASE_URL: databaseUrl, SESSION_SECRET: 'b'.repeat(40), LOG_LEVEL: 'warn',
     // every simulated rider and staff stream comes from 127.0.0.1 with one staff session
     PITWALL_CHAT_RATE_PER_IP: '0', PITWALL_SSE_STREAMS_PER_CLIENT: '0',
+    METRICS_TOKEN: BENCH_METRICS_TOKEN,
     ...extra,
   }
 }
@@ -233,6 +234,26 @@ export async function postgresCpu(databaseUrl: string): Promise<Map<number, numb
     await sql.end()
   }
 }
+
+/** Transactions committed in the database so far (each autocommit statement is one): round trips that hit the WAL. */
+export async function postgresCommits(databaseUrl: string): Promise<number> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} })
+  try {
+    const [row] = await sql<{ n: string }[]>`select xact_commit::text as n from pg_stat_database where datname = current_database()`
+    return Number(row.n)
+  } finally {
+    await sql.end()
+  }
+}
+
+/** One counter from a bench server's /metrics (the server gets BENCH_METRICS_TOKEN as METRICS_TOKEN). */
+export async function serverMetric(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })).text()
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `))
+  return line ? Number(line.split(' ')[1]) : NaN
+}
+
+export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789'
 
 /** CPU seconds the backends present at both readings used between them. */
 export const cpuBetween = (a: Map<number, number>, b: Map<number, number>) =>

@@ -16,7 +16,7 @@
  */
 import { DEMO_QUESTIONS } from '../test/fixtures/agent/demo-questions.ts'
 import {
-  cpuBetween, cpuSeconds, duration, ensureFetchSlots, flags, postgresCpu, fmt, inBatches, loadAverage, login, newRider, openSse, pitwallServer, rssMb, scratchDatabase,
+  cpuBetween, cpuSeconds, postgresCommits, serverMetric, duration, ensureFetchSlots, flags, postgresCpu, fmt, inBatches, loadAverage, login, newRider, openSse, pitwallServer, rssMb, scratchDatabase,
   seedDemo, serverEnv, spawnServer, summary, type Proc,
 } from './lib.ts'
 
@@ -160,13 +160,16 @@ async function main() {
     probes.unseen = 0
 
     const t = tally()
-    const before = { rss: rssMb(server.pid), server: cpuSeconds(server.pid), self: cpuSeconds('self'), pg: await postgresCpu(db.url), stat: await cpuStat(), bytes: staffBytes, ended: staffEnded }
+    const before = { rss: rssMb(server.pid), server: cpuSeconds(server.pid), self: cpuSeconds('self'), pg: await postgresCpu(db.url), stat: await cpuStat(), bytes: staffBytes, ended: staffEnded, statements: await serverMetric(server.url, 'pitwall_db_statements_total'), commits: await postgresCommits(db.url) }
     const start = performance.now()
     const sweeper = setInterval(() => probes.sweep(performance.now()), 1000)
     await drive(server.url, { stopAt: start + opt.duration, riders: opt.riders, pages: true, t, probes })
     const wall = (performance.now() - start) / 1000
-    const after = { rss: rssMb(server.pid), server: cpuSeconds(server.pid), self: cpuSeconds('self'), pg: await postgresCpu(db.url), stat: await cpuStat() }
-    const perMessage = { server: ((after.server - before.server) * 1000) / Math.max(1, t.ok), pg: (cpuBetween(before.pg, after.pg) * 1000) / Math.max(1, t.ok) }
+    const after = { rss: rssMb(server.pid), server: cpuSeconds(server.pid), self: cpuSeconds('self'), pg: await postgresCpu(db.url), stat: await cpuStat(), statements: await serverMetric(server.url, 'pitwall_db_statements_total'), commits: await postgresCommits(db.url) }
+    const perMessage = {
+      server: ((after.server - before.server) * 1000) / Math.max(1, t.ok), pg: (cpuBetween(before.pg, after.pg) * 1000) / Math.max(1, t.ok),
+      statements: (after.statements - before.statements) / Math.max(1, t.ok), commits: (after.commits - before.commits) / Math.max(1, t.ok),
+    }
     await Bun.sleep(2000)
     clearInterval(sweeper)
     probes.sweep(Infinity, 0)
@@ -185,6 +188,7 @@ async function main() {
       `  ratio Pitwall / echo throughput: ${fmt(rate / echoRate, 4)} (${fmt(echoRate / rate, 0)}× below the ceiling)`,
       `  CPU: server ${fmt((after.server - before.server) / wall, 2)} cores, load generator ${fmt((after.self - before.self) / wall, 2)} cores, machine busy ${fmt(busy(before.stat, after.stat) * 100, 0)}% of 2 cores; staff SSE bytes ${fmt((staffBytes - before.bytes) / wall / 1e6, 1)} MB/s`,
       `  CPU per answered message: server ${fmt(perMessage.server)} ms + PostgreSQL ${fmt(perMessage.pg)} ms -> at most ${fmt(2000 / (perMessage.server + perMessage.pg), 0)} messages/s if both had the 2 cores to themselves (a projection, not a measurement)`,
+      `  SQL per answered message (chat page loads and staff streams included): ${fmt(perMessage.statements, 1)} statements (drizzle; BEGIN/COMMIT and NOTIFY not counted), ${fmt(perMessage.commits, 1)} committed transactions (pg_stat_database)`,
       `  server RSS ${fmt(before.rss, 0)} -> ${fmt(after.rss, 0)} MB`,
     ]
 

@@ -16,16 +16,17 @@ export const defaultHandoffReply = (department?: string, when?: string | null) =
 
 /**
  * Applies a triage Decision to the conversation: tags always; a handoff moves it to the waiting queue
- * with department, priority, reason and trace, and leaves a staff-only note naming the rule.
+ * with department, priority, reason and trace, and leaves a staff-only note naming the rule. `lines`: the public
+ * transcript when the caller has already read it (else it is read for the summary).
  */
-export async function applyDecision(s: Services, conv: Conversation, trigger: Message | null, d: Decision): Promise<Conversation> {
+export async function applyDecision(s: Services, conv: Conversation, trigger: Message | null, d: Decision, lines?: Message[]): Promise<Conversation> {
   const tags = union(conv.tags, d.tags)
   if (d.action !== 'handoff' || conv.status !== 'bot' && conv.status !== 'waiting') {
     return tags.length === conv.tags.length ? conv : updateConversation(s.db, conv.id, { tags })
   }
   const firstHandoff = conv.status === 'bot'
   const reason = d.reasons.join('; ') || 'handed off by the rules'
-  const summary = await handoffSummary(s, conv, d, reason)
+  const summary = await handoffSummary(s, conv, d, reason, lines)
   const updated = await updateConversation(s.db, conv.id, {
     summary,
     status: 'waiting', tags, department: d.department ?? conv.department,
@@ -66,8 +67,9 @@ export async function requestPerson(s: Services, conv: Conversation, department 
 }
 
 /** The package staff act on without reading the transcript, shaped by the reason (Claude when configured, else extraction). */
-async function handoffSummary(s: Services, conv: Conversation, d: Decision, reason: string): Promise<string> {
-  const lines = await transcript(s.db, conv.id, { includeInternal: false })
+async function handoffSummary(s: Services, conv: Conversation, d: Decision, reason: string, known?: Message[]): Promise<string> {
+  // The message pipeline passes the public transcript it already read.
+  const lines = known ?? await transcript(s.db, conv.id, { includeInternal: false })
   const riderLines = lines.filter((m) => m.author === 'customer')
   const last = riderLines.at(-1)
   const input = {

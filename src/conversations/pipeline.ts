@@ -2,16 +2,17 @@ import type { Services } from '../deps.ts'
 import { redact } from '../agent/redact.ts'
 import { appendEvent } from '../realtime/events.ts'
 import {
-  conversationForVisitor, insertMessage, transcript, updateConversation, type Conversation, type Message,
+  conversationForVisitor, insertMessage, storeMessage, transcript, updateConversation, type Conversation, type Message, type NewMessage,
 } from './store.ts'
+import type { BusEvent } from '../realtime/bus.ts'
 import { and, desc, eq } from 'drizzle-orm'
 import { messages } from '../db/schema.ts'
 import type { Decision, TriageContext } from '../escalation/types.ts'
 import { focusFromCitations, focusFromHistory, type Citation } from '../agent/index.ts'
 import { applyDecision, defaultHandoffReply } from './handoff.ts'
 import { aiAnswers } from './state.ts'
-import { botSays, messageEvent, publishMessage } from './say.ts'
-import { recordFact } from '../insights/facts.ts'
+import { botSays, messageEvent, publishMessage, sayAndPublish } from './say.ts'
+import type { FactKind } from '../insights/facts.ts'
 
 export interface CustomerMessageInput {
   storeId: string
@@ -19,6 +20,8 @@ export interface CustomerMessageInput {
   conversationId: string
   clientId: string
   body: string
+  /** The conversation as the caller already read it for this visitor (the chat route's access check). */
+  conversation?: Conversation
 }
 
 export const ACK_LINE = 'Thanks for your message! Our team at the dealership can see this chat and will reply here.'
@@ -29,18 +32,19 @@ const REDACTION_NOTE = 'For your safety we removed sensitive numbers from your m
  * first attempt died after storing (database restart) and the AI never answered, the retry finishes the job.
  */
 export async function postCustomerMessage(s: Services, input: CustomerMessageInput): Promise<{ message: Message; duplicate: boolean }> {
-  const conv = await conversationForVisitor(s.db, input.storeId, input.visitorId, input.conversationId)
+  const conv = input.conversation?.id === input.conversationId ? input.conversation
+    : await conversationForVisitor(s.db, input.storeId, input.visitorId, input.conversationId)
   const { text, kinds } = redact(input.body)
   const reopened = conv.status === 'closed'
-  // One transaction: the message, the conversation's activity and the live event are stored together or not at all.
-  const stored = await s.db.transaction(async (tx) => {
-    const r = await insertMessage(tx, { conversationId: conv.id, author: 'customer', body: text, clientId: input.clientId })
+  const m = { conversationId: conv.id, author: 'customer' as const, body: text, clientId: input.clientId }
+  // The message, the conversation's activity and the live event are stored together or not at all: one statement,
+  // or (rare: a closed chat reopens) one transaction that also moves the status.
+  const stored = !reopened ? await storeNew(s, conv, m) : await s.db.transaction(async (tx) => {
+    const r = await insertMessage(tx, m)
     if (r.duplicate) return { ...r, current: conv, events: [] }
-    const current = await updateConversation(tx, conv.id, {
-      lastMessageAt: r.message.createdAt, ...(reopened ? { status: 'bot', closedAt: null, assigneeId: null } : {}),
-    })
+    const current = await updateConversation(tx, conv.id, { lastMessageAt: r.message.createdAt, status: 'bot', closedAt: null, assigneeId: null })
     const events = [await appendEvent(tx, messageEvent(current, r.message))]
-    if (reopened) events.push(await appendEvent(tx, { storeId: conv.storeId, conversationId: conv.id, kind: 'status', data: { from: 'closed', to: 'bot' } }))
+    events.push(await appendEvent(tx, { storeId: conv.storeId, conversationId: conv.id, kind: 'status', data: { from: 'closed', to: 'bot' } }))
     return { ...r, current, events }
   })
   const { message, duplicate, current } = stored
@@ -52,6 +56,12 @@ export async function postCustomerMessage(s: Services, input: CustomerMessageInp
   if (kinds.length) await botSays(s, current, REDACTION_NOTE, `redaction:${message.id}`, 'system')
   await respondOnce(s, current, message)
   return { message, duplicate }
+}
+
+async function storeNew(s: Services, conv: Conversation, m: NewMessage): Promise<{ message: Message; duplicate: boolean; current: Conversation; events: BusEvent[] }> {
+  const r = await storeMessage(s.db, conv.storeId, m, { notify: s.bus.notifyChannel })
+  const events = r.eventId && !r.notified ? [{ id: r.eventId, storeId: conv.storeId, conversationId: conv.id, kind: 'message' }] : []
+  return { message: r.message, duplicate: r.duplicate, current: r.conversation ?? conv, events }
 }
 
 /** Rider messages being answered in this process, so a quick retry does not answer the same message twice. */
@@ -80,8 +90,11 @@ async function unanswered(s: Services, conv: Conversation, message: Message): Pr
 
 /** Triage, then: hand off (tell the rider who replies and when), offer a person, or answer. */
 async function respond(s: Services, conv: Conversation, message: Message) {
+  // The transcript is read once per message (if anything needs it): triage, the answer and a handoff summary share it.
+  let read: Promise<Message[]> | undefined
+  const lines = () => (read ??= transcript(s.db, conv.id, { includeInternal: false }))
   const [decision, llmTags] = await Promise.all([
-    s.triage ? s.triage(await triageContext(s, conv, message)) : undefined,
+    s.triage ? s.triage(triageContext(s, await lines(), message)) : undefined,
     s.tagger ? s.tagger(message.body).catch(() => []) : [],
   ])
   if (decision) for (const t of llmTags) {
@@ -91,7 +104,7 @@ async function respond(s: Services, conv: Conversation, message: Message) {
   let current = conv
   if (decision) {
     await s.db.update(messages).set({ decision }).where(eq(messages.id, message.id))
-    current = await applyDecision(s, conv, message, decision)
+    current = await applyDecision(s, conv, message, decision, decision.action === 'handoff' ? await lines() : undefined)
   }
   if (decision?.action === 'handoff' && conv.status === 'bot' && current.status === 'waiting') {
     const reply = decision.reply ?? defaultHandoffReply(current.department ?? undefined, s.expectReply?.(current))
@@ -103,40 +116,43 @@ async function respond(s: Services, conv: Conversation, message: Message) {
     await botSays(s, current, decision?.reply ?? ACK_LINE, `bot:${message.id}`)
     return
   }
-  await answer(s, current, message, decision)
+  await answer(s, current, message, await lines(), decision)
 }
 
 /**
  * The AI answers from the DMS content (streamed as draft signals, then stored with its citations);
  * a guardrail or tool handoff, a flag, or low retrieval confidence then feeds back into the rules.
+ * `lines` is the transcript up to and including the rider's message.
  */
-async function answer(s: Services, conv: Conversation, message: Message, decision?: Decision) {
-  const lines = (await transcript(s.db, conv.id, { includeInternal: false })).filter((m) => m.id !== message.id)
-  const lastBot = lines.findLast((m) => m.author === 'bot' && m.citations)
-  const history = lines.map((m) => ({ author: m.author, text: m.body }))
+async function answer(s: Services, conv: Conversation, message: Message, lines: Message[], decision?: Decision) {
+  const earlier = lines.filter((m) => m.id !== message.id)
+  const lastBot = earlier.findLast((m) => m.author === 'bot' && m.citations)
+  const history = earlier.map((m) => ({ author: m.author, text: m.body }))
   const draft = (delta: string) => void s.bus.publish({ id: 0, storeId: conv.storeId, conversationId: conv.id, kind: 'draft', data: { delta } }).catch(() => {})
   const a = await s.answerer!.answer({
     storeId: conv.storeId, text: message.body, history, now: s.now(), onText: draft,
     focus: focusFromCitations(lastBot?.citations as Citation[] | undefined) ?? focusFromHistory(history),
   })
   const offer = decision?.action === 'suggest_handoff' ? `\n\n${decision.reply ?? offerLine(decision.department)}` : ''
-  const reply = await botSays(s, conv, a.text + offer, `bot:${message.id}`, 'bot', { citations: a.citations, decision: { source: a.source, confidence: a.confidence, guardrails: a.guardrails ?? [] } })
-  await recordFact(s.db, {
-    storeId: conv.storeId, conversationId: conv.id, kind: 'answer',
-    data: { messageId: reply.id, questionId: message.id, confidence: a.confidence, source: a.source, handoff: a.handoff?.via ?? null },
-  })
+  // The answer fact for insights is stored with the reply (same statement), once.
+  const { message: reply } = await sayAndPublish(s, conv, {
+    conversationId: conv.id, author: 'bot', body: a.text + offer, clientId: `bot:${message.id}`,
+    citations: a.citations, decision: { source: a.source, confidence: a.confidence, guardrails: a.guardrails ?? [] },
+  }, { fact: { kind: 'answer' satisfies FactKind, data: { questionId: message.id, confidence: a.confidence, source: a.source, handoff: a.handoff?.via ?? null } } })
+  // The transcript now, as a fresh read would give it: the answer is the newest public line.
+  const now = [...lines.filter((m) => m.id !== reply.id), reply]
   if (a.handoff || a.flagged) {
     const after = a.handoff ? await applyDecision(s, conv, message, {
       action: 'handoff', department: a.handoff.department, tags: decision?.tags ?? [], rules: [`agent:${a.handoff.via}`],
       reasons: [a.handoff.reason], trace: [{ rule: `agent:${a.handoff.via}`, step: 'fired', source: a.source === 'claude' ? 'llm' : 'rules', detail: a.handoff.reason }],
-    }) : conv
+    }, now) : conv
     // A handoff because Claude failed is flagged too, so staff can find every chat the AI could not serve.
     if (a.flagged) await flag(s, after, message, a.flagged)
   } else if (s.triage && decision?.action === 'answer') {
     // Low retrieval confidence is a rules condition: re-run the rules with it (microseconds; no LLM unless a rule asks).
-    const second = await s.triage({ ...(await triageContext(s, conv, message)), answerConfidence: a.confidence })
+    const second = await s.triage({ ...triageContext(s, now, message), answerConfidence: a.confidence })
     if (second.action !== 'answer') {
-      const after = await applyDecision(s, conv, message, second)
+      const after = await applyDecision(s, conv, message, second, now)
       if (second.action === 'suggest_handoff') await botSays(s, after, second.reply ?? offerLine(second.department), `offer:${message.id}`)
       else if (second.action === 'handoff' && after.status === 'waiting') await botSays(s, after, second.reply ?? defaultHandoffReply(after.department ?? undefined, s.expectReply?.(after)), `offer:${message.id}`)
     }
@@ -153,13 +169,12 @@ async function flag(s: Services, conv: Conversation, message: Message, why: stri
   if (!duplicate) await publishMessage(s, conv, note)
 }
 
-/** The rider's message with the conversation so far, as the escalation engine reads it. */
-async function triageContext(s: Services, conv: Conversation, message: Message): Promise<TriageContext> {
-  const earlier = (await transcript(s.db, conv.id, { includeInternal: false })).filter((m) => m.id !== message.id)
+/** The rider's message with the conversation so far (`lines`: the public transcript), as the escalation engine reads it. */
+function triageContext(s: Services, lines: Message[], message: Message): TriageContext {
+  const earlier = lines.filter((m) => m.id !== message.id)
   return {
     text: message.body, now: s.now(),
     history: earlier.map((m) => ({ author: m.author, text: m.body })),
     turn: earlier.filter((m) => m.author === 'customer').length + 1,
   }
 }
-

@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
-import type { Db } from '../db/client.ts'
+import { and, asc, desc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm'
+import { rows, type Db } from '../db/client.ts'
 import { conversations, customers, events, messages, staffUsers, stores, type ConversationStatus, type MessageAuthor } from '../db/schema.ts'
 import { metrics } from '../ops/metrics.ts'
 
@@ -40,6 +40,10 @@ export async function latestConversationOf(db: Db, storeId: string, visitorId: s
  * refused when it belongs to someone else.
  */
 export async function conversationForVisitor(db: Db, storeId: string, visitorId: string, id: string): Promise<Conversation> {
+  // Every message after the first: one statement.
+  const known = await visitorAccess(db, storeId, visitorId, id)
+  if (known.conversation) return known.conversation
+  if (!known.allowed || known.exists) throw new Forbidden('not your conversation')
   const customer = await customerFor(db, storeId, visitorId)
   const created = await db.insert(conversations).values({ id, storeId, customerId: customer.id }).onConflictDoNothing().returning({ id: conversations.id })
   // Insights count conversations from this fact (not published: no live view shows it).
@@ -55,11 +59,16 @@ export async function getConversation(db: Db, storeId: string, id: string): Prom
   return row
 }
 
-/** Whether a visitor may read this conversation; an id not yet created is theirs to start. */
-export async function visitorMayRead(db: Db, storeId: string, visitorId: string, id: string): Promise<boolean> {
-  const [row] = await db.select({ visitorId: customers.visitorId, storeId: conversations.storeId }).from(conversations)
+/**
+ * Whether a visitor may use this conversation (an id not yet created is theirs to start), in one statement; when it
+ * exists and is theirs, the row too, so the request need not read it again.
+ */
+export async function visitorAccess(db: Db, storeId: string, visitorId: string, id: string): Promise<{ allowed: boolean; exists: boolean; conversation?: Conversation }> {
+  const [row] = await db.select({ c: conversations, visitorId: customers.visitorId, customerStore: customers.storeId }).from(conversations)
     .innerJoin(customers, eq(customers.id, conversations.customerId)).where(eq(conversations.id, id))
-  return !row || (row.storeId === storeId && row.visitorId === visitorId)
+  if (!row) return { allowed: true, exists: false }
+  const allowed = row.c.storeId === storeId && row.visitorId === visitorId
+  return { allowed, exists: true, conversation: allowed && row.customerStore === storeId ? row.c : undefined }
 }
 
 export interface NewMessage {
@@ -81,6 +90,63 @@ export async function insertMessage(db: Db, m: NewMessage): Promise<{ message: M
   const [existing] = await db.select().from(messages)
     .where(and(eq(messages.conversationId, m.conversationId), eq(messages.clientId, m.clientId)))
   return { message: existing, duplicate: true }
+}
+
+/** A row built by row_to_json(), mapped the way drizzle maps the table's own rows (column keys, dates, jsonb). */
+function fromJson<T>(table: typeof messages | typeof conversations, json: unknown): T {
+  const row = (typeof json === 'string' ? JSON.parse(json) : json) as Record<string, unknown>
+  const out: Record<string, unknown> = {}
+  for (const [key, col] of Object.entries(getTableColumns(table))) {
+    const v = row[col.name]
+    out[key] = v === null || v === undefined ? null : col.columnType === 'PgJsonb' ? v : col.mapFromDriverValue(v)
+  }
+  return out as T
+}
+
+const jsonb = (v: unknown) => (v === undefined || v === null ? sql`null` : sql`${JSON.stringify(v)}::jsonb`)
+
+/**
+ * One statement, so one round trip and all or nothing: the message, the conversation's last activity and the
+ * `message` event that puts it on every live view. Once per (conversation, client id): a retry changes nothing
+ * and returns the stored message with `duplicate: true` (and no event to publish, no fact recorded).
+ */
+export async function storeMessage(
+  db: Db, storeId: string, m: NewMessage, opts: { fact?: { kind: string; data: Record<string, unknown> }; notify?: string } = {},
+): Promise<{ message: Message; duplicate: boolean; conversation?: Conversation; eventId?: number; notified: boolean }> {
+  // An analytics fact about the new message (not published) rides along; its data gets the message's id.
+  const fact = opts.fact
+    ? sql`, f as (
+      insert into events (store_id, conversation_id, kind, data)
+      select ${storeId}, m.conversation_id, ${opts.fact.kind}, ${JSON.stringify(opts.fact.data)}::jsonb || jsonb_build_object('messageId', m.id) from m
+    )`
+    : sql``
+  // On the PostgreSQL bus the event is published by the same statement (delivered on commit): no window where it is
+  // stored but never announced because the process died in between.
+  const notify = opts.notify
+    ? sql`, n as (
+      select pg_notify(${opts.notify}, json_build_object('id', e.id, 'storeId', ${storeId}::text, 'conversationId', m.conversation_id, 'kind', 'message')::text) from e, m
+    )`
+    : sql``
+  const [r] = await rows<{ message: unknown; conversation: unknown; event_id: string | number | null; notified?: unknown }>(db, sql`
+    with m as (
+      insert into messages (conversation_id, author, staff_id, body, client_id, internal, decision, citations)
+      values (${m.conversationId}, ${m.author}, ${m.staffId ?? null}, ${m.body}, ${m.clientId}, ${m.internal ?? false}, ${jsonb(m.decision)}, ${jsonb(m.citations)})
+      on conflict do nothing returning *
+    ), c as (
+      update conversations set last_message_at = m.created_at, updated_at = ${new Date().toISOString()}::timestamptz
+      from m where conversations.id = m.conversation_id returning conversations.*
+    ), e as (
+      insert into events (store_id, conversation_id, kind, data)
+      select ${storeId}, m.conversation_id, 'message', jsonb_build_object('messageId', m.id, 'author', m.author, 'internal', m.internal) from m
+      returning id
+    )${fact}${notify}
+    select (select row_to_json(m) from m) as message, (select row_to_json(c) from c) as conversation, (select id from e) as event_id${opts.notify ? sql`, (select count(*) from n) as notified` : sql``}`)
+  if (!r?.message) return { ...(await insertMessage(db, m)), notified: false } // a retry: the stored message (the insert finds the conflict again)
+  metrics.messages.inc({ author: m.author })
+  return {
+    message: fromJson<Message>(messages, r.message), duplicate: false,
+    conversation: fromJson<Conversation>(conversations, r.conversation), eventId: Number(r.event_id), notified: !!opts.notify,
+  }
 }
 
 export async function getMessage(db: Db, id: string): Promise<Message | undefined> {

@@ -8,6 +8,7 @@ import type { SQL } from 'drizzle-orm'
 import postgres from 'postgres'
 import * as schema from './schema.ts'
 import { pgliteAssets } from './pglite-assets.ts'
+import { metrics } from '../ops/metrics.ts'
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
 
@@ -29,17 +30,20 @@ export interface OpenOptions {
   max?: number
 }
 
+/** Counts statements (cheap, always on): the load bench reports statements per rider message from it. */
+const logger = { logQuery: () => metrics.dbStatements.inc() }
+
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
     const pg = postgres(opts.databaseUrl, {
       max: opts.max ?? 10, max_lifetime: 600, idle_timeout: 300, onnotice: () => {},
       connection: { application_name: 'pitwall' },
     })
-    return { kind: 'postgres', db: drizzlePg(pg, { schema }) as unknown as Db, pg, close: () => pg.end({ timeout: 5 }) }
+    return { kind: 'postgres', db: drizzlePg(pg, { schema, logger }) as unknown as Db, pg, close: () => pg.end({ timeout: 5 }) }
   }
   if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true })
   const lite = await PGlite.create({ dataDir: opts.pgliteDir, loadDataDir: opts.loadDataDir, ...(await pgliteAssets()) })
-  return { kind: 'pglite', db: drizzlePglite(lite, { schema }) as unknown as Db, lite, close: () => lite.close() }
+  return { kind: 'pglite', db: drizzlePglite(lite, { schema, logger }) as unknown as Db, lite, close: () => lite.close() }
 }
 
 /** Where PGlite keeps its files inside the data dir. */

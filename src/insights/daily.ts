@@ -9,7 +9,7 @@ import { sql, type SQL } from 'drizzle-orm'
  * calendar day to chart it on when that differs; metric; n, how many events. Per metric:
  *   tag | department | rule  handoffs from the AI            key = tag / department / rule
  *   opened                   conversations started           ref = store day of the conversation's latest handoff from the AI
- *   hour                     conversations started           key = hour of the day (0-23)
+ *   hours                    conversations started           waits = the day's 24 counts by hour (0-23): one row a day, not 24
  *   response                 first staff replies             key = priority, waits / targets = each reply's waited seconds and
  *                                                            target minutes (every value kept: percentiles stay exact)
  *   breach                   replies to handoffs with a target key = priority, ref = store day of the reply, late = replied after the target
@@ -52,19 +52,27 @@ const storesOf = (runs: Run[]) => sql`(${sql.join([...new Set(runs.map((r) => r.
 /** A handoff from the AI (not a re-route of a conversation already waiting); older events have no `from`. */
 const fromBot = (alias: string) => sql.raw(`coalesce(${alias}.data->>'from', 'bot') = 'bot'`)
 
+const HOURS = Array.from({ length: 24 }, (_, h) => h)
+
 export const FACT_GROUPS = ['handoffs', 'starts', 'response', 'breach', 'rating'] as const
 export type FactGroup = (typeof FACT_GROUPS)[number]
 export const METRICS: Record<FactGroup, string[]> = {
-  handoffs: ['tag', 'department', 'rule'], starts: ['opened', 'hour'], response: ['response'], breach: ['breach', 'breach_handoff'], rating: ['rating'],
+  handoffs: ['tag', 'department', 'rule'], starts: ['opened', 'hours'], response: ['response'], breach: ['breach', 'breach_handoff'], rating: ['rating'],
 }
 
-/** The fact rows of one group for the runs' days, straight from `events` (columns as FACT_COLUMNS); both modes give the same rows. */
+/**
+ * The fact rows of one group for the runs' days, straight from `events` (columns as FACT_COLUMNS). Both modes give
+ * the same figures; 'build' (complete days only) folds the due times of targets passed before the day ended.
+ */
 export function factsSql(group: FactGroup, runs: Run[], tz: string, mode: 'build' | 'live'): SQL {
   // Lookups into a conversation's other events: one hash join over the store's events when rolling up
   // many days, an index probe per event (events_conversation_idx) for the few events of today.
   const probe = mode === 'live'
   const day = (t: string) => storeDay(sql.raw(t), tz)
   const local = (t: string) => localIfOther(sql.raw(t), tz)
+  // A rolled-up day is read only once it is over, so every target passing before its end has passed whenever it
+  // is read: one value for all of them keeps one row per day and priority instead of one per unanswered handoff.
+  const dueAt = (due: SQL) => (probe ? due : sql`(case when ${due} < ${startOf(sql`(day + 1)`, tz)} then ${startOf(sql`day`, tz)} else ${due} end)`)
   switch (group) {
     case 'handoffs': return sql`
       select e.store_id, ${day('e.created_at')} as day, ${local('e.created_at')} as local_day, k.dim as metric, k.key,
@@ -90,9 +98,9 @@ export function factsSql(group: FactGroup, runs: Run[], tz: string, mode: 'build
           ${day('last')} as ref, null::date as ref2, null::float8 as value, null::timestamptz as due_at, count(*)::int as n, 0 as late, null::float8[] as waits, null::float8[] as targets
         from ol group by 1, 2, 3, 6
         union all
-        select store_id, ${day('created_at')}, ${local('created_at')}, 'hour', extract(hour from created_at at time zone ${tz})::int::text,
-          null, null, null, null, count(*)::int, 0, null, null
-        from o group by 1, 2, 3, 5) s`
+        select store_id, day, local_day, 'hours', null, null, null, null, null, count(*)::int, 0, array[${HOURS.map((h) => sql`count(*) filter (where hour = ${sql.raw(String(h))})`).reduce((a, b) => sql`${a}, ${b}`)}]::float8[], null
+        from (select store_id, ${day('created_at')} as day, ${local('created_at')} as local_day, extract(hour from created_at at time zone ${tz})::int as hour from o) oh
+        group by 1, 2, 3) s`
     case 'response': return sql`
       select e.store_id, ${day('e.created_at')} as day, ${local('e.created_at')} as local_day, 'response' as metric,
         coalesce(e.data->>'priority', '(none)') as key, null::date as ref, null::date as ref2, null::float8 as value,
@@ -121,7 +129,7 @@ export function factsSql(group: FactGroup, runs: Run[], tz: string, mode: 'build
         from hr where rid is not null group by 1, 2, 3, 5, 6
         union all
         select store_id, day, local_day, 'breach_handoff', priority, last, null, null,
-          case when last is null or last < day then created_at + make_interval(mins => target::int) end, count(*)::int, 0, null, null
+          case when last is null or last < day then ${dueAt(sql`created_at + make_interval(mins => target::int)`)} end, count(*)::int, 0, null, null
         from hd group by 1, 2, 3, 5, 6, 9) s`
     case 'rating': return sql`
       select e.store_id, ${day('e.created_at')} as day, ${local('e.created_at')} as local_day, 'rating' as metric, e.data->>'kind' as key,

@@ -92,8 +92,8 @@ const startsFigure = (q: Scope) => figure({
         coalesce(sum(f.n) filter (where f.ref >= ${from(q)}), 0)::int as handed_off
       from f where f.metric = 'opened' group by 1
       union all
-      select null, extract(isodow from coalesce(f.local_day, f.day))::int, f.key::int, sum(f.n)::int, 0
-      from f where f.metric = 'hour' group by 2, 3) x`,
+      select null, extract(isodow from coalesce(f.local_day, f.day))::int, h.hour::int - 1, sum(h.n)::int, 0
+      from f cross join lateral unnest(f.waits) with ordinality as h(n, hour) where f.metric = 'hours' group by 2, 3 having sum(h.n) > 0) x`,
   order: sql`bucket, weekday, hour`,
   shape: (r: Array<{ bucket: string | null; weekday: number | null; hour: number | null; conversations: number; handed_off: number }>): Starts => {
     const resolution: ResolutionRow[] = [], hours: HourCell[] = []

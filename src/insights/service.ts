@@ -14,7 +14,7 @@ import { planFor } from './rollup.ts'
 import { bucketLabels, FilterInput, resolveFilter, type InsightsFilter } from './range.ts'
 import * as v from 'valibot'
 import {
-  answerRatingsTable, breachTable, chatRatingsTable, hoursTable, keyedTable, resolutionTable, responseTable, unansweredTable,
+  answerRatingsTable, breachTable, chatRatingsTable, hoursGridTable, hoursTable, keyedTable, resolutionTable, responseTable, seriesTable, unansweredTable,
   type Table, type TableName,
 } from './tables.ts'
 
@@ -77,6 +77,7 @@ export interface Insights {
   hours: number[][]
   unanswered: QuestionGroup[]
   ratings: RatingSummary
+  /** The page's table under each chart (compact: what the chart shows); CSV downloads come from `loadTable`. */
   tables: Record<TableName, Table>
 }
 
@@ -95,25 +96,21 @@ export async function loadInsights(db: Db, scope: Scope, priorityOrder: string[]
   const groups = groupQuestions(unans)
   const ratings = ratingSummary(rat, buckets)
   const response = sortByPriority(resp, priorityOrder)
+  const charts = { tag: pivot(tag, buckets), department: pivot(department, buckets), rule: pivot(rule, buckets) }
+  const resolution = resolutionChart(res, buckets), breachesChart = breachChart(br, buckets, priorityOrder), hours = heatmap(hrs)
   return {
-    buckets,
-    handoffs: { tag: pivot(tag, buckets), department: pivot(department, buckets), rule: pivot(rule, buckets) },
-    resolution: resolutionChart(res, buckets),
-    response,
-    breaches: breachChart(br, buckets, priorityOrder),
-    hours: heatmap(hrs),
-    unanswered: groups,
-    ratings,
+    buckets, handoffs: charts, resolution, response, breaches: breachesChart, hours, unanswered: groups, ratings,
+    // What each chart shows, compactly (a period per row); the CSV export has the full tables.
     tables: {
-      'handoffs-by-tag': keyedTable('tag', tag),
-      'handoffs-by-department': keyedTable('department', department),
-      'handoffs-by-rule': keyedTable('rule', rule),
-      resolution: resolutionTable(res),
+      'handoffs-by-tag': seriesTable(charts.tag),
+      'handoffs-by-department': seriesTable(charts.department),
+      'handoffs-by-rule': seriesTable(charts.rule),
+      resolution: seriesTable(resolution),
       'first-response': responseTable(response),
-      'sla-breaches': breachTable(br),
-      'busiest-hours': hoursTable(hrs),
+      'sla-breaches': seriesTable(breachesChart),
+      'busiest-hours': hoursGridTable(hours),
       'unanswered-questions': unansweredTable(groups),
-      'answer-ratings': answerRatingsTable(rat),
+      'answer-ratings': seriesTable(ratings.answers),
       'chat-ratings': chatRatingsTable(ratings.stars),
     },
   }

@@ -1,7 +1,8 @@
+import type { SeriesChart } from './aggregate.ts'
 import type { QuestionGroup } from './group.ts'
 import type { BreachRow, HourCell, KeyedCount, RatingRow, ResolutionRow, ResponseRow } from './queries.ts'
 
-/** The table behind each chart, as the CSV export and the no-JavaScript fallback show it. */
+/** The table behind each chart: the CSV export (every key, one row per period and key) and the page's compact form. */
 
 export type Cell = string | number | null
 export interface Table { columns: string[]; rows: Cell[][] }
@@ -55,6 +56,24 @@ export const answerRatingsTable = (rows: RatingRow[]): Table => {
 
 export const chatRatingsTable = (stars: number[]): Table =>
   ({ columns: ['stars', 'chats'], rows: stars.map((n, i) => [i + 1, n]) })
+
+/**
+ * A chart's own figures as the page shows them under it: a period per row, a column per series (the chart's
+ * top keys and "other") and the total; the CSV has every key. Wide, so a year is 53 rows, not one per key.
+ */
+export const seriesTable = (chart: SeriesChart): Table => ({
+  columns: ['period', ...chart.series.map((s) => s.key), 'total'],
+  rows: chart.buckets.map((b, i) => {
+    const vals = chart.series.map((s) => s.values[i])
+    return [b, ...vals, vals.reduce((a, x) => a + x, 0)]
+  }),
+})
+
+/** The busiest-hours grid (Monday first) as a weekday per row and an hour per column. */
+export const hoursGridTable = (grid: number[][]): Table => ({
+  columns: ['weekday', ...Array.from({ length: 24 }, (_, h) => `${h}:00`)],
+  rows: grid.map((row, d) => [WEEKDAYS[d], ...row]),
+})
 
 /**
  * RFC 4180 CSV. A text cell starting with = + - @ (or a tab/CR) gets a leading apostrophe: rider text

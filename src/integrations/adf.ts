@@ -36,6 +36,8 @@ const clean = (s: string | null | undefined) => (s ?? '').replace(/\s+/g, ' ').t
  * makes each one literal; the round-trip tests in test/integration/adf.test.ts hold this in place.
  */
 const lit = (s: string) => s.replace(/&/g, '&amp;')
+/** Characters XML 1.0 cannot carry (the builder would drop them after we trimmed, leaving stray whitespace). */
+const ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 
 export function buildAdf(lead: AdfLead): string {
   const doc = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '' })
@@ -61,7 +63,7 @@ export function buildAdf(lead: AdfLead): string {
   if (lead.customer.email) contact.ele('email').txt(lit(clean(lead.customer.email)))
   if (lead.customer.phone) contact.ele('phone', { type: 'voice' }).txt(lit(clean(lead.customer.phone)))
   // Line breaks in the summary are kept: CRMs show comments as written.
-  customer.ele('comments').txt(lit(lead.comments.trim()))
+  customer.ele('comments').txt(lit(lead.comments.replace(ILLEGAL, '').trim()))
 
   const vendor = prospect.ele('vendor')
   vendor.ele('vendorname').txt(lit(clean(lead.vendor.name)))

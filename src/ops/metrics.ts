@@ -18,6 +18,9 @@ export const metrics = {
     name: 'pitwall_handoffs_total', help: 'Conversations handed to staff, by department and priority',
     labelNames: ['department', 'priority'] as const, registers,
   }),
+  dbStatements: new Counter({
+    name: 'pitwall_db_statements_total', help: 'SQL statements the app sent through drizzle (BEGIN/COMMIT and NOTIFY not included)', registers,
+  }),
   sseClients: new Gauge({
     name: 'pitwall_sse_clients', help: 'Open server-sent event streams (rider chats and staff inboxes)', registers,
   }),

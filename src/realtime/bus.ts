@@ -24,6 +24,8 @@ export interface Bus {
   publish(e: BusEvent): Promise<void>
   subscribe(fn: Listener): () => void
   close(): Promise<void>
+  /** PostgreSQL bus only: a NOTIFY on this channel inside the statement that stores an event publishes it on commit. */
+  notifyChannel?: string
 }
 
 /** Fans events out to listeners in this process; one listener's failure never stops the others. */

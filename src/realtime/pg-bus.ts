@@ -23,5 +23,6 @@ export async function pgBus(sql: postgres.Sql, opts: { onReconnect?: () => void 
     publish: async (e) => { await sql.notify(CHANNEL, JSON.stringify(e)) },
     subscribe: (fn) => fan.subscribe(fn),
     close: () => listening.unlisten(),
+    notifyChannel: CHANNEL,
   }
 }

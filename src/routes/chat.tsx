@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono'
 import * as v from 'valibot'
 import type { Services } from '../deps.ts'
 import { postCustomerMessage } from '../conversations/pipeline.ts'
-import { conversationForVisitor, getStore, latestConversationOf, transcript, visitorMayRead } from '../conversations/store.ts'
+import { conversationForVisitor, getStore, latestConversationOf, transcript, visitorAccess, type Conversation } from '../conversations/store.ts'
 import { requestPerson } from '../conversations/handoff.ts'
 import { ContactInput, DEFAULT_CONSENT, saveContact } from '../conversations/contact.ts'
 import { ContactForm } from '../../views/partials/ContactForm.tsx'
@@ -36,10 +36,13 @@ async function tooFast(s: Services, c: Context<Env>, retryAfter: number): Promis
   return c.html(<ChatComposer conversationId={id} clientId={randomUUID()} error={error} value={value} />, 429)
 }
 
+/** The conversation row the access check read (when it exists and is the visitor's), so handlers need not read it again. */
+type ChatEnv = { Variables: Env['Variables'] & { conversation?: Conversation } }
+
 /** The rider's side: the chat page, posting messages, and the live stream of their conversation. */
 export function chatRoutes(s: Services) {
   const storeId = s.config.storeId
-  const app = new Hono<Env>()
+  const app = new Hono<ChatEnv>()
   app.use('*', visitor(s))
 
   app.get('/', async (c) => {
@@ -65,7 +68,9 @@ export function chatRoutes(s: Services) {
 
   app.use('/:id/*', async (c, next) => {
     if (!v.is(UUID, c.req.param('id'))) return c.json({ error: 'id: must be a UUID' }, 400)
-    if (!(await visitorMayRead(s.db, storeId, c.get('visitorId'), c.req.param('id')))) return c.json({ error: 'not your conversation' }, 403)
+    const access = await visitorAccess(s.db, storeId, c.get('visitorId'), c.req.param('id'))
+    if (!access.allowed) return c.json({ error: 'not your conversation' }, 403)
+    c.set('conversation', access.conversation)
     await next()
   })
 
@@ -78,6 +83,7 @@ export function chatRoutes(s: Services) {
     }
     const { message, duplicate } = await postCustomerMessage(s, {
       storeId, visitorId: c.get('visitorId'), conversationId: id, clientId: parsed.data.client_id, body: parsed.data.body,
+      conversation: c.get('conversation'),
     })
     if (isJson(c)) return c.json({ message, duplicate }, duplicate ? 200 : 201)
     if (!c.req.header('hx-request')) return c.redirect('/chat', 303) // the form works before htmx loads, too
@@ -85,7 +91,7 @@ export function chatRoutes(s: Services) {
   })
 
   app.post('/:id/handoff', async (c) => {
-    const conv = await conversationForVisitor(s.db, storeId, c.get('visitorId'), c.req.param('id'))
+    const conv = c.get('conversation') ?? await conversationForVisitor(s.db, storeId, c.get('visitorId'), c.req.param('id'))
     await requestPerson(s, conv)
     return c.body(null, 204)
   })

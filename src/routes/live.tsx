@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { Services } from '../deps.ts'
-import { customers, events, staffUsers } from '../db/schema.ts'
+import { customers, events, messages, staffUsers } from '../db/schema.ts'
 import type { BusEvent } from '../realtime/bus.ts'
-import { getConversation, getMessage, getStore, listCards, viewCounts, type Conversation, type InboxQuery } from '../conversations/store.ts'
+import { getConversation, getStore, listCards, viewCounts, type Conversation, type InboxQuery, type Message } from '../conversations/store.ts'
 import { ChatStatus, type ChatStatusProps } from '../../views/partials/ChatStatus.tsx'
 import { TypingIndicator } from '../../views/partials/TypingIndicator.tsx'
 import { Viewers } from '../../views/partials/Viewers.tsx'
@@ -29,9 +29,25 @@ export async function staffName(s: Services, id: string | null | undefined): Pro
   return row?.name ?? null
 }
 
-async function messageHtml(s: Services, e: BusEvent, timeZone: string, viewer: 'rider' | 'staff'): Promise<string | null> {
-  const data = await eventData(s, e)
-  const m = data?.messageId ? await getMessage(s.db, String(data.messageId)) : undefined
+/** A message partial per (event, viewer, time zone), shared by every stream sending it: a stored message never changes. */
+const renderedMessages = new WeakMap<Services, Map<string, Promise<string | null>>>()
+
+function messageHtml(s: Services, e: BusEvent, timeZone: string, viewer: 'rider' | 'staff'): Promise<string | null> {
+  let memo = renderedMessages.get(s)
+  if (!memo) renderedMessages.set(s, (memo = new Map()))
+  const key = `${e.id}\n${viewer}\n${timeZone}`
+  let html = memo.get(key)
+  if (!html) {
+    html = renderMessage(s, e, timeZone, viewer)
+    memo.set(key, html)
+    html.catch(() => memo.delete(key))
+    if (memo.size > 256) memo.delete(memo.keys().next().value!)
+  }
+  return html
+}
+
+async function renderMessage(s: Services, e: BusEvent, timeZone: string, viewer: 'rider' | 'staff'): Promise<string | null> {
+  const m = await eventMessage(s, e)
   if (!m || (viewer === 'rider' && m.internal)) return null
   const name = await staffName(s, m.staffId)
   const html = partial('#transcript', 'beforeend', (await (<MessageItem m={m} timeZone={timeZone} staffName={name} viewer={viewer} />)).toString())
@@ -39,9 +55,11 @@ async function messageHtml(s: Services, e: BusEvent, timeZone: string, viewer: '
   return m.author === 'bot' ? html + partial('#draft', 'innerHTML', '') : html
 }
 
-async function eventData(s: Services, e: BusEvent): Promise<Record<string, unknown> | undefined> {
-  const [row] = await s.db.select({ data: events.data }).from(events).where(eq(events.id, e.id))
-  return row?.data
+/** The message a `message` event names, in one statement. */
+async function eventMessage(s: Services, e: BusEvent): Promise<Message | undefined> {
+  const [row] = await s.db.select({ m: messages }).from(events)
+    .innerJoin(messages, eq(messages.id, sql`(${events.data}->>'messageId')::uuid`)).where(eq(events.id, e.id))
+  return row?.m
 }
 
 /** What the rider's status line shows for a conversation (none yet: the AI). */

@@ -1,56 +1,37 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { runCli, startServer } from '../support/process.ts'
-import { hasChromium, launch } from '../support/browser.ts'
+import { describe, expect, test } from 'bun:test'
+import type { Page } from 'playwright-core'
+import { browserSession, hasChromium } from '../support/browser.ts'
 
 // The live inbox patches the list card by card (src/routes/inbox-patch.ts); the browser must end up showing
 // exactly what a reload would show, through moves, new cards and changed cards.
 describe.skipIf(!hasChromium)('live inbox list patches in a real browser', () => {
-  let browser: Browser
-  let server: Awaited<ReturnType<typeof startServer>>
-  let password = ''
-  const dataDir = mkdtempSync(join(tmpdir(), 'pitwall-e2e-patch-'))
-
-  beforeAll(async () => {
-    const seeded = await runCli(['seed-demo', '--no-content'], { PITWALL_DATA_DIR: dataDir })
-    password = seeded.stdout.match(/admin@ridgeline\.example\s+(\S+)/)![1]
-    server = await startServer({ PITWALL_DATA_DIR: dataDir })
-    browser = await launch()
-  }, 60_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    rmSync(dataDir, { recursive: true, force: true })
-  })
+  const session = browserSession({ prefix: 'pitwall-e2e-patch-' })
 
   const shown = (page: Page) => page.locator('#inbox-list > li').evaluateAll((els) => els.map((e) => `${e.id}|${e.querySelector('.snippet')?.textContent ?? ''}`))
   async function reloaded(cookie: string) {
-    const html = await (await fetch(`${server.url}/inbox?view=all`, { headers: { cookie } })).text()
+    const html = await (await fetch(`${session.server.url}/inbox?view=all`, { headers: { cookie } })).text()
     return [...html.matchAll(/<li id="(conv-[^"]+)"[^]*?<p class="snippet">([^<]*)<\/p>/g)].map((m) => `${m[1]}|${m[2].replace(/&#39;/g, "'")}`)
   }
 
   test('moves, new cards and changed cards leave the same list a reload shows', async () => {
-    const ctx = await browser.newContext()
+    const ctx = await session.browser.newContext()
     const staff = await ctx.newPage()
-    await staff.goto(`${server.url}/inbox?view=all`)
+    await staff.goto(`${session.server.url}/inbox?view=all`)
     await staff.fill('input[name=email]', 'admin@ridgeline.example')
-    await staff.fill('input[name=password]', password)
+    await staff.fill('input[name=password]', session.password)
     await staff.click('button[type=submit]')
     await staff.waitForURL(/\/inbox\?view=all$/)
     await staff.locator('main[data-live]').waitFor()
     const cookie = (await ctx.cookies()).map((c) => `${c.name}=${c.value}`).join('; ')
 
     const riders = await Promise.all([0, 1, 2, 3].map(async () => {
-      const res = await fetch(`${server.url}/chat`)
+      const res = await fetch(`${session.server.url}/chat`)
       return { cookie: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), conv: crypto.randomUUID() }
     }))
     const post = async (i: number, body: string) => {
       const r = riders[i]
-      const res = await fetch(`${server.url}/chat/${r.conv}/messages`, {
-        method: 'POST', headers: { cookie: r.cookie, origin: server.url, 'content-type': 'application/json' },
+      const res = await fetch(`${session.server.url}/chat/${r.conv}/messages`, {
+        method: 'POST', headers: { cookie: r.cookie, origin: session.server.url, 'content-type': 'application/json' },
         body: JSON.stringify({ client_id: crypto.randomUUID(), body }),
       })
       expect(res.status).toBe(201)

@@ -1,43 +1,24 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { runCli, startServer } from '../support/process.ts'
-import { ARTIFACTS, hasChromium, launch } from '../support/browser.ts'
+import { ARTIFACTS, browserSession, hasChromium } from '../support/browser.ts'
 
 describe.skipIf(!hasChromium)('live chat in a real browser', () => {
-  let browser: Browser
-  let server: Awaited<ReturnType<typeof startServer>>
-  let password = ''
-  const dataDir = mkdtempSync(join(tmpdir(), 'pitwall-e2e-'))
-
-  beforeAll(async () => {
-    const seeded = await runCli(['seed-demo', '--no-content'], { PITWALL_DATA_DIR: dataDir })
-    password = seeded.stdout.match(/admin@ridgeline\.example\s+(\S+)/)![1]
-    server = await startServer({ PITWALL_DATA_DIR: dataDir })
-    browser = await launch()
-  }, 60_000)
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-    rmSync(dataDir, { recursive: true, force: true })
-  })
+  const session = browserSession({ prefix: 'pitwall-e2e-' })
 
   test('a rider message appears live in the inbox; the staff reply appears live for the rider', async () => {
-    const staffCtx = await browser.newContext()
+    const staffCtx = await session.browser.newContext()
     const staff = await staffCtx.newPage()
-    await staff.goto(`${server.url}/inbox?view=all`)
+    await staff.goto(`${session.server.url}/inbox?view=all`)
     expect(staff.url()).toContain('/login')
     await staff.fill('input[name=email]', 'admin@ridgeline.example')
-    await staff.fill('input[name=password]', password)
+    await staff.fill('input[name=password]', session.password)
     await staff.click('button[type=submit]')
     await staff.waitForURL(/\/inbox\?view=all$/)
     await staff.locator('main[data-live]').waitFor()
 
-    const riderCtx = await browser.newContext({ viewport: { width: 390, height: 760 } })
+    const riderCtx = await session.browser.newContext({ viewport: { width: 390, height: 760 } })
     const rider = await riderCtx.newPage()
-    await rider.goto(`${server.url}/chat`)
+    await rider.goto(`${session.server.url}/chat`)
     await rider.locator('#composer[data-htmx-powered]').waitFor()
     await rider.locator('main[data-live]').waitFor()
     await rider.fill('#composer-body', 'My <img src=x onerror=alert(1)> sled died on the trail near Rib Mountain')
@@ -77,7 +58,7 @@ describe.skipIf(!hasChromium)('live chat in a real browser', () => {
       expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
       expect(await page.locator('#transcript script, #transcript img, #transcript [hx-get]').count()).toBe(0)
     }
-    await staff.goto(`${server.url}/inbox?view=all`)
+    await staff.goto(`${session.server.url}/inbox?view=all`)
     expect(await staff.locator('#inbox-list .card').first().textContent()).toContain('<script>')
     expect(await staff.locator('#inbox-list script, #inbox-list img, #inbox-list [hx-get]').count()).toBe(0)
     await staff.screenshot({ path: join(ARTIFACTS, 'conversation.png'), fullPage: true })

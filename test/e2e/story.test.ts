@@ -1,50 +1,27 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { runCli, startServer } from '../support/process.ts'
-import { ARTIFACTS, dealerSite, hasChromium, launch } from '../support/browser.ts'
+import { ARTIFACTS, browserSession, hasChromium } from '../support/browser.ts'
 
 /** The whole story of issue 6, in a real browser: widget on a dealer page → AI → handoff → staff → back to the AI. */
 describe.skipIf(!hasChromium)('a stranded rider, end to end', () => {
-  let browser: Browser
-  let server: Awaited<ReturnType<typeof startServer>>
-  let hostSite: ReturnType<typeof Bun.serve>
-  let password = ''
-  const dataDir = mkdtempSync(join(tmpdir(), 'pitwall-story-'))
-
-  beforeAll(async () => {
-    const seeded = await runCli(['seed-demo'], { PITWALL_DATA_DIR: dataDir })
-    expect(seeded.code).toBe(0)
-    password = seeded.stdout.match(/admin@ridgeline\.example\s+(\S+)/)![1]
-    server = await startServer({ PITWALL_DATA_DIR: dataDir })
-    hostSite = dealerSite(server.url)
-    browser = await launch()
-  }, 240_000)
-  afterAll(async () => {
-    await browser?.close()
-    hostSite?.stop(true)
-    await server?.stop()
-    rmSync(dataDir, { recursive: true, force: true })
-  })
+  const session = browserSession({ prefix: 'pitwall-story-', content: true, host: () => ({}), setupMs: 240_000 })
 
   test('widget → AI answer → "my sled died" → top of Needs a person → claim, summary, trace → reply → hand back', async () => {
     // staff watches the Needs a person view
-    const staffCtx = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    const staffCtx = await session.browser.newContext({ viewport: { width: 1280, height: 900 } })
     const staff = await staffCtx.newPage()
-    await staff.goto(`${server.url}/login`)
+    await staff.goto(`${session.server.url}/login`)
     await staff.fill('input[name=email]', 'admin@ridgeline.example')
-    await staff.fill('input[name=password]', password)
+    await staff.fill('input[name=password]', session.password)
     await staff.click('button[type=submit]')
     await staff.waitForURL(/\/inbox$/)
     await staff.locator('main[data-live]').waitFor()
     expect(await staff.locator('#inbox-list .card').count()).toBe(0)
 
     // the rider asks a routine question in the widget on the dealer's site
-    const riderCtx = await browser.newContext({ viewport: { width: 390, height: 800 } })
+    const riderCtx = await session.browser.newContext({ viewport: { width: 390, height: 800 } })
     const host = await riderCtx.newPage()
-    await host.goto(`http://127.0.0.1:${hostSite.port}/`)
+    await host.goto(`http://127.0.0.1:${session.hostSite!.port}/`)
     await host.locator('[data-pitwall-widget] >> css=.launcher').click()
     const chat = host.frameLocator('[data-pitwall-widget] >> css=iframe')
     await chat.locator('main[data-live]').waitFor({ timeout: 15_000 })

@@ -1,38 +1,21 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { runCli, startServer } from '../support/process.ts'
-import { ARTIFACTS, dealerSite, hasChromium, launch } from '../support/browser.ts'
+import { ARTIFACTS, browserSession, hasChromium } from '../support/browser.ts'
 
 describe.skipIf(!hasChromium)('the embeddable widget on a dealer page', () => {
-  let browser: Browser
-  let server: Awaited<ReturnType<typeof startServer>>
-  let hostSite: ReturnType<typeof Bun.serve>
-  const dataDir = mkdtempSync(join(tmpdir(), 'pitwall-widget-'))
-
-  beforeAll(async () => {
-    await runCli(['seed-demo', '--no-content'], { PITWALL_DATA_DIR: dataDir })
-    server = await startServer({ PITWALL_DATA_DIR: dataDir })
-    // The dealer's site carries hostile CSS that must not reach the chat.
-    hostSite = dealerSite(server.url, {
+  // The dealer's site carries hostile CSS that must not reach the chat.
+  const session = browserSession({
+    prefix: 'pitwall-widget-',
+    host: () => ({
       head: '<style>* { color: red !important; font-size: 40px !important; } iframe { display: none !important; }</style>',
       body: '<h1>Ridgeline Powersports — New Inventory</h1><p>2025 Polaris RZR XP 1000</p>',
-    })
-    browser = await launch()
-  }, 60_000)
-  afterAll(async () => {
-    await browser?.close()
-    hostSite?.stop(true)
-    await server?.stop()
-    rmSync(dataDir, { recursive: true, force: true })
+    }),
   })
 
   test('opens from the launcher, chats inside an iframe, and survives a reload', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 390, height: 800 }, isMobile: true })
+    const ctx = await session.browser.newContext({ viewport: { width: 390, height: 800 }, isMobile: true })
     const page = await ctx.newPage()
-    await page.goto(`http://127.0.0.1:${hostSite.port}/`)
+    await page.goto(`http://127.0.0.1:${session.hostSite!.port}/`)
     const launcher = page.locator('[data-pitwall-widget] >> css=.launcher')
     await launcher.click()
     const frame = page.frameLocator('[data-pitwall-widget] >> css=iframe')

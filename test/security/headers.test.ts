@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import type { Database } from '../../src/db/client.ts'
 import { freshPglite } from '../support/db.ts'
 import { demoApp, testConfig } from '../support/app.ts'
-import { runCli, startServer } from '../support/process.ts'
-import { dealerSite, hasChromium, launch } from '../support/browser.ts'
+import { browserSession, hasChromium } from '../support/browser.ts'
 
 const directives = (csp: string | null) => Object.fromEntries((csp ?? '').split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([k, ...v]) => [k, v]))
 
@@ -61,27 +57,9 @@ describe('secure headers', () => {
   })
 })
 
-/** The CSP is only right if htmx, SSE and app.js still work under it: zero violations in a real browser. */
+/** The CSP is only right if htmx, SSE and app.js still work under it: zero violations in a real session.browser. */
 describe.skipIf(!hasChromium)('CSP in a real browser', () => {
-  let browser: Browser
-  let server: Awaited<ReturnType<typeof startServer>>
-  let hostSite: ReturnType<typeof Bun.serve>
-  let password = ''
-  const dataDir = mkdtempSync(join(tmpdir(), 'pitwall-csp-'))
-
-  beforeAll(async () => {
-    const seeded = await runCli(['seed-demo', '--no-content'], { PITWALL_DATA_DIR: dataDir })
-    password = seeded.stdout.match(/admin@ridgeline\.example\s+(\S+)/)![1]
-    server = await startServer({ PITWALL_DATA_DIR: dataDir })
-    hostSite = dealerSite(server.url, { body: `<h1>Dealer</h1><iframe id="staff-frame" src="${server.url}/login"></iframe>` })
-    browser = await launch()
-  }, 60_000)
-  afterAll(async () => {
-    await browser?.close()
-    hostSite?.stop(true)
-    await server?.stop()
-    rmSync(dataDir, { recursive: true, force: true })
-  })
+  const session = browserSession({ prefix: 'pitwall-csp-', host: (url) => ({ body: `<h1>Dealer</h1><iframe id="staff-frame" src="${url}/login"></iframe>` }) })
 
   /** Records CSP violations (the DOM event and the console line) for a page and its frames. */
   const watch = async (page: Page) => {
@@ -97,20 +75,20 @@ describe.skipIf(!hasChromium)('CSP in a real browser', () => {
   const domViolations = (page: Page) => page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? [])
 
   test('chat and inbox run with no violations; a dealer page cannot frame the staff login', async () => {
-    const staffCtx = await browser.newContext()
+    const staffCtx = await session.browser.newContext()
     const staff = await staffCtx.newPage()
     const staffSeen = await watch(staff)
-    await staff.goto(`${server.url}/inbox?view=all`)
+    await staff.goto(`${session.server.url}/inbox?view=all`)
     await staff.fill('input[name=email]', 'admin@ridgeline.example')
-    await staff.fill('input[name=password]', password)
+    await staff.fill('input[name=password]', session.password)
     await staff.click('button[type=submit]')
     await staff.waitForURL(/\/inbox\?view=all$/)
     await staff.locator('main[data-live]').waitFor({ timeout: 10_000 })
 
-    const riderCtx = await browser.newContext()
+    const riderCtx = await session.browser.newContext()
     const rider = await riderCtx.newPage()
     const riderSeen = await watch(rider)
-    await rider.goto(`${server.url}/chat`)
+    await rider.goto(`${session.server.url}/chat`)
     await rider.locator('#composer[data-htmx-powered]').waitFor({ timeout: 10_000 })
     await rider.locator('main[data-live]').waitFor({ timeout: 10_000 })
     await rider.fill('#composer-body', 'Does the shop open Saturday? <script>alert(1)</script>')
@@ -133,10 +111,10 @@ describe.skipIf(!hasChromium)('CSP in a real browser', () => {
     expect(riderSeen).toEqual([])
 
     // The widget's chat frame on a dealer page is allowed (WIDGET_ALLOWED_ORIGINS defaults to *); the staff login is not.
-    const dealer = await (await browser.newContext()).newPage()
+    const dealer = await (await session.browser.newContext()).newPage()
     const dealerSeen: string[] = []
     dealer.on('console', (m) => dealerSeen.push(m.text()))
-    await dealer.goto(`http://127.0.0.1:${hostSite.port}/`)
+    await dealer.goto(`http://127.0.0.1:${session.hostSite!.port}/`)
     await dealer.locator('[data-pitwall-widget] >> css=.launcher').click()
     await dealer.frameLocator('[data-pitwall-widget] >> css=iframe').locator('#composer[data-htmx-powered]').waitFor({ timeout: 10_000 })
     await Bun.sleep(500)

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import { breachChart, duration, heatmap, percent, pivot, ratingSummary, resolutionChart } from '../../../src/insights/aggregate.ts'
 import { groupQuestions, similarity, tokens } from '../../../src/insights/group.ts'
 import { bucketLabels, dayIn, resolveFilter, weekOf } from '../../../src/insights/range.ts'
-import { toCsv } from '../../../src/insights/tables.ts'
+import { hoursGridTable, seriesTable, toCsv } from '../../../src/insights/tables.ts'
 import { livePlan, toRuns } from '../../../src/insights/rollup.ts'
 
 const NOW = new Date('2026-11-20T15:00:00Z')
@@ -114,6 +114,16 @@ describe('CSV', () => {
   test('quotes commas, quotes and newlines; defuses spreadsheet formulas in text', () => {
     const csv = toCsv({ columns: ['question', 'n'], rows: [['tires, tubes', 2], ['say "hi"\nnow', 1], ['=HYPERLINK("x")', 3], ['-5 off?', null]] })
     expect(csv).toBe('question,n\r\n"tires, tubes",2\r\n"say ""hi""\nnow",1\r\n"\'=HYPERLINK(""x"")",3\r\n\'-5 off?,\r\n')
+  })
+
+  test('the page tables show what the chart shows: a period per row, a column per series and the total', () => {
+    const chart = pivot([{ bucket: 'd1', key: 'a', n: 2 }, { bucket: 'd2', key: 'b', n: 1 }, { bucket: 'd2', key: 'c', n: 4 }], ['d1', 'd2', 'd3'], 2)
+    expect(seriesTable(chart)).toEqual({ columns: ['period', 'c', 'other', 'total'], rows: [['d1', 0, 2, 2], ['d2', 4, 1, 5], ['d3', 0, 0, 0]] })
+    const grid = heatmap([{ weekday: 7, hour: 23, n: 3 }])
+    const t = hoursGridTable(grid)
+    expect(t.columns).toHaveLength(25)
+    expect(t.rows.map((r) => r[0])).toEqual(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'])
+    expect(t.rows[6][24]).toBe(3)
   })
 })
 

@@ -8,7 +8,7 @@ export function DataTable({ table, caption }: { table: Table; caption: string })
       <thead><tr>{table.columns.map((c) => <th scope="col">{c.replace(/_/g, ' ')}</th>)}</tr></thead>
       <tbody>
         {table.rows.length === 0 && <tr><td colspan={table.columns.length}>No data in this range.</td></tr>}
-        {table.rows.map((r) => <tr>{r.map((c) => <td>{c ?? ''}</td>)}</tr>)}
+        {table.rows.map(([head, ...rest]) => <tr><th scope="row">{head ?? ''}</th>{rest.map((c) => <td>{c ?? ''}</td>)}</tr>)}
       </tbody>
     </table>
   )

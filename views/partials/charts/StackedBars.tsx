@@ -3,7 +3,7 @@ import { colorAt, niceMax, shortDay } from './palette.ts'
 
 const W = 640, H = 220, L = 40, R = 8, T = 10, B = 34
 
-/** Stacked columns, one per day or week, one colour per series; each segment names itself on hover. */
+/** Stacked columns, one per day or week, one colour per series; each column names its figures on hover. */
 export function StackedBars({ id, chart, label }: { id: string; chart: SeriesChart; label: string }) {
   const n = Math.max(chart.buckets.length, 1)
   const totals = chart.buckets.map((_, i) => chart.series.reduce((a, s) => a + s.values[i], 0))
@@ -12,6 +12,17 @@ export function StackedBars({ id, chart, label }: { id: string; chart: SeriesCha
   const barW = Math.max(1, band * 0.75)
   const y = (v: number) => T + (H - T - B) * (1 - v / max)
   const every = Math.ceil(n / 10)
+  const x = (i: number) => L + i * band + (band - barW) / 2
+  // One path per series (its segment in every column) and one hover target per column naming all its segments:
+  // a year of weekly columns is a few dozen elements, not one rect and tooltip per segment.
+  const acc = chart.buckets.map(() => 0)
+  const w = barW.toFixed(1)
+  const paths = chart.series.map((s) => s.values.map((v, i) => {
+    if (!v) return ''
+    const top = y(acc[i] + v), h = y(acc[i]) - top
+    acc[i] += v
+    return `M${x(i).toFixed(1)} ${top.toFixed(1)}h${w}v${h.toFixed(1)}h-${w}z`
+  }).join(''))
   const sums = chart.series.map((s) => `${s.key} ${s.values.reduce((a, b) => a + b, 0)}`)
   const desc = chart.series.length ? `Totals: ${sums.join(', ')}. Highest ${label} in one period: ${Math.max(0, ...totals)}.` : 'No data in this range.'
   return (
@@ -25,19 +36,17 @@ export function StackedBars({ id, chart, label }: { id: string; chart: SeriesCha
             <text x={L - 4} y={y(max * f) + 4} text-anchor="end" font-size="10">{Math.round(max * f)}</text>
           </g>
         ))}
+        {paths.map((d, si) => d && <path d={d} fill={colorAt(si)} />)}
         {chart.buckets.map((b, i) => {
-          let acc = 0
-          const x = L + i * band + (band - barW) / 2
+          const parts = chart.series.filter((s) => s.values[i])
           return (
             <g>
-              {chart.series.map((s, si) => {
-                const v = s.values[i]
-                if (!v) return null
-                const top = y(acc + v), h = y(acc) - top
-                acc += v
-                return <rect x={x.toFixed(1)} y={top.toFixed(1)} width={barW.toFixed(1)} height={h.toFixed(1)} fill={colorAt(si)}><title>{`${b} · ${s.key}: ${v}`}</title></rect>
-              })}
-              {i % every === 0 && <text x={(x + barW / 2).toFixed(1)} y={H - B + 14} text-anchor="middle" font-size="10">{shortDay(b)}</text>}
+              {parts.length > 0 && (
+                <rect x={x(i).toFixed(1)} y={T} width={barW.toFixed(1)} height={H - T - B} fill="transparent">
+                  <title>{`${b}: ${parts.map((s) => `${s.key} ${s.values[i]}`).join(', ')}`}</title>
+                </rect>
+              )}
+              {i % every === 0 && <text x={(x(i) + barW / 2).toFixed(1)} y={H - B + 14} text-anchor="middle" font-size="10">{shortDay(b)}</text>}
             </g>
           )
         })}

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { randomUUID } from 'node:crypto'
+import { eq } from 'drizzle-orm'
+import { backends } from '../support/db.ts'
+import type { Database } from '../../src/db/client.ts'
+import { events } from '../../src/db/schema.ts'
+import { DEMO_STORE, seedDemoStore } from '../../src/staff/demo.ts'
+import { conversationForVisitor, Forbidden, getConversation, getMessage, storeMessage } from '../../src/conversations/store.ts'
+
+// storeMessage is the one-statement write of the message pipeline: what it returns must be what a read gives.
+for (const backend of backends) {
+  describe(`storeMessage (${backend.name})`, () => {
+    let database: Database
+    let cleanup: () => Promise<void>
+    let storeId: string
+    beforeAll(async () => {
+      ({ database, cleanup } = await backend.open())
+      await seedDemoStore(database.db, { password: 'correct-horse-battery' })
+      storeId = DEMO_STORE.id
+    })
+    afterAll(() => cleanup())
+
+    test('stores the message, the activity and the event together, and returns rows as drizzle reads them', async () => {
+      const conv = await conversationForVisitor(database.db, storeId, `v-${randomUUID()}`, randomUUID())
+      const r = await storeMessage(database.db, storeId, {
+        conversationId: conv.id, author: 'bot', body: 'It comes in <red> & "blue"', clientId: 'c1',
+        citations: [{ id: 'unit:1', title: 'A' }], decision: { source: 'local', confidence: 0.5 },
+      })
+      expect(r.duplicate).toBe(false)
+      expect(r.message).toEqual((await getMessage(database.db, r.message.id))!)
+      expect(r.conversation).toEqual(await getConversation(database.db, storeId, conv.id))
+      expect(r.conversation!.lastMessageAt).toEqual(r.message.createdAt)
+      const [e] = await database.db.select().from(events).where(eq(events.id, r.eventId!))
+      expect(e).toMatchObject({ storeId, conversationId: conv.id, kind: 'message', data: { messageId: r.message.id, author: 'bot', internal: false } })
+    })
+
+    test('a retry with the same client id stores nothing and publishes nothing', async () => {
+      const conv = await conversationForVisitor(database.db, storeId, `v-${randomUUID()}`, randomUUID())
+      const m = { conversationId: conv.id, author: 'customer' as const, body: 'hi', clientId: 'same' }
+      const first = await storeMessage(database.db, storeId, m)
+      const count = async () => (await database.db.select().from(events).where(eq(events.conversationId, conv.id))).length
+      const before = await count()
+      const again = await storeMessage(database.db, storeId, { ...m, body: 'changed' })
+      expect(again).toMatchObject({ duplicate: true, message: first.message })
+      expect(again.eventId).toBeUndefined()
+      expect(await count()).toBe(before)
+    })
+
+    test.skipIf(backend.name !== 'postgres')('on PostgreSQL the same statement announces the event (NOTIFY on commit), and a retry does not', async () => {
+      const got: unknown[] = []
+      const listening = await database.pg!.listen('pw_store_message_test', (p) => got.push(JSON.parse(p)))
+      try {
+        const conv = await conversationForVisitor(database.db, storeId, `v-${randomUUID()}`, randomUUID())
+        const m = { conversationId: conv.id, author: 'customer' as const, body: 'hi', clientId: 'n1' }
+        const r = await storeMessage(database.db, storeId, m, { notify: 'pw_store_message_test' })
+        expect(r.notified).toBe(true)
+        expect((await storeMessage(database.db, storeId, m, { notify: 'pw_store_message_test' })).notified).toBe(false)
+        for (let i = 0; i < 50 && got.length < 1; i++) await Bun.sleep(20)
+        await Bun.sleep(100)
+        expect(got).toEqual([{ id: r.eventId, storeId, conversationId: conv.id, kind: 'message' }])
+      } finally {
+        await listening.unlisten()
+      }
+    })
+
+    test('a conversation is only ever returned to the visitor who started it', async () => {
+      const id = randomUUID()
+      const mine = await conversationForVisitor(database.db, storeId, 'v-owner', id)
+      expect((await conversationForVisitor(database.db, storeId, 'v-owner', id)).id).toBe(mine.id)
+      await expect(conversationForVisitor(database.db, storeId, 'v-someone-else', id)).rejects.toBeInstanceOf(Forbidden)
+    })
+  })
+}
