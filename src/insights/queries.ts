@@ -79,6 +79,18 @@ const handoffsFigure = (q: Scope) => figure({
 export interface ResolutionRow { bucket: string; conversations: number; handedOff: number }
 export interface HourCell { weekday: number; hour: number; n: number }
 export interface Starts { resolution: ResolutionRow[]; hours: HourCell[] }
+export type StartsRow = { bucket: string | null; weekday: number | null; hour: number | null; conversations: number; handed_off: number }
+
+/** Rows with a bucket are the resolution series; rows without one are heatmap cells. */
+export function startsFromRows(r: StartsRow[]): Starts {
+  const resolution: ResolutionRow[] = [], hours: HourCell[] = []
+  for (const x of r) {
+    if (x.bucket != null) resolution.push({ bucket: x.bucket, conversations: Number(x.conversations), handedOff: Number(x.handed_off) })
+    else hours.push({ weekday: Number(x.weekday), hour: Number(x.hour), n: Number(x.conversations) })
+  }
+  resolution.sort((a, b) => a.bucket.localeCompare(b.bucket))
+  return { resolution, hours }
+}
 
 /**
  * Conversations started in the range, by the day they started, and how many of them were handed to a
@@ -95,15 +107,7 @@ const startsFigure = (q: Scope) => figure({
       select null, extract(isodow from coalesce(f.local_day, f.day))::int, h.hour::int - 1, sum(h.n)::int, 0
       from f cross join lateral unnest(f.waits) with ordinality as h(n, hour) where f.metric = 'hours' group by 2, 3 having sum(h.n) > 0) x`,
   order: sql`bucket, weekday, hour`,
-  shape: (r: Array<{ bucket: string | null; weekday: number | null; hour: number | null; conversations: number; handed_off: number }>): Starts => {
-    const resolution: ResolutionRow[] = [], hours: HourCell[] = []
-    for (const x of r) {
-      if (x.bucket != null) resolution.push({ bucket: x.bucket, conversations: Number(x.conversations), handedOff: Number(x.handed_off) })
-      else hours.push({ weekday: Number(x.weekday), hour: Number(x.hour), n: Number(x.conversations) })
-    }
-    resolution.sort((a, b) => a.bucket.localeCompare(b.bucket))
-    return { resolution, hours }
-  },
+  shape: startsFromRows,
 })
 
 export interface ResponseRow { priority: string; responses: number; medianSeconds: number; p90Seconds: number; targetMinutes: number | null; late: number }

@@ -1,7 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm'
 import { rows, type Db } from '../../src/db/client.ts'
+import { startsFromRows } from '../../src/insights/queries.ts'
 import type {
-  BreachRow, HandoffCounts, HandoffDimension, HourCell, RatingRow, ResolutionRow, ResponseRow, Scope,
+  BreachRow, HandoffCounts, HandoffDimension, HourCell, RatingRow, ResolutionRow, ResponseRow, Scope, StartsRow,
 } from '../../src/insights/queries.ts'
 
 /**
@@ -54,7 +55,7 @@ export async function handoffs(db: Db, q: Scope): Promise<HandoffCounts> {
  * person (at any time since); and the same starts by weekday and hour.
  */
 export async function conversationStarts(db: Db, q: Scope): Promise<{ resolution: ResolutionRow[]; hours: HourCell[] }> {
-  const r = await analytic<{ bucket: string | null; weekday: number | null; hour: number | null; conversations: number; handed_off: number }>(db, sql`
+  const r = await analytic<StartsRow>(db, sql`
     with o as (select e.conversation_id, e.created_at at time zone ${q.timeZone} as local from events e where ${kindIn(q, 'opened')}),
     h as (select distinct e.conversation_id from events e where ${stores(q)} and e.kind = 'handoff' and e.created_at >= ${start(q)} and ${fromBot})
     select bucket, weekday, hour, count(*)::int as conversations, count(handed)::int as handed_off
@@ -63,13 +64,7 @@ export async function conversationStarts(db: Db, q: Scope): Promise<{ resolution
         extract(isodow from o.local)::int as weekday, extract(hour from o.local)::int as hour, h.conversation_id as handed
       from o left join h on h.conversation_id = o.conversation_id) x
     group by grouping sets ((bucket), (weekday, hour))`)
-  const resolution: ResolutionRow[] = [], hours: HourCell[] = []
-  for (const x of r) {
-    if (x.bucket != null) resolution.push({ bucket: x.bucket, conversations: Number(x.conversations), handedOff: Number(x.handed_off) })
-    else hours.push({ weekday: Number(x.weekday), hour: Number(x.hour), n: Number(x.conversations) })
-  }
-  resolution.sort((a, b) => a.bucket.localeCompare(b.bucket))
-  return { resolution, hours }
+  return startsFromRows(r)
 }
 
 
