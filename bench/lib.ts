@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import postgres from 'postgres'
 import type { Subprocess } from 'bun'
 import { MAIN, ROOT, runCli } from '../test/support/process.ts'
+import { createScratchDatabase } from '../test/support/db.ts'
 
 export const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
@@ -28,21 +29,8 @@ export function duration(s: string): number {
 
 /** A new PostgreSQL database on the bench server; `drop()` removes it. */
 export async function scratchDatabase(prefix: string) {
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} })
-  const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`
-  await admin.unsafe(`create database ${name}`)
-  await admin.end()
-  const url = new URL(ADMIN_URL)
-  url.pathname = `/${name}`
-  return {
-    url: url.toString(),
-    sql: () => postgres(url.toString(), { max: 2, onnotice: () => {} }),
-    async drop() {
-      const a = postgres(ADMIN_URL, { max: 1, onnotice: () => {} })
-      await a.unsafe(`drop database if exists ${name} with (force)`).catch(() => {})
-      await a.end()
-    },
-  }
+  const db = await createScratchDatabase(ADMIN_URL, prefix)
+  return { ...db, sql: () => postgres(db.url, { max: 2, onnotice: () => {} }) }
 }
 
 /** The environment every bench server gets: local AI mode, and the limits that would stop one IP posting for many riders. */

@@ -19,23 +19,28 @@ export async function freshPglite(): Promise<Database> {
   return openDatabase({ loadDataDir: await template })
 }
 
-/** A new, empty PostgreSQL database on the test server; `drop()` removes it. */
-export async function scratchPostgres(prefix = 'pw_t'): Promise<{ url: string; drop(): Promise<void> }> {
-  if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set')
-  const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} })
+/** A new, empty database on the PostgreSQL server of `adminUrl`; `drop()` removes it (tests and benches). */
+export async function createScratchDatabase(adminUrl: string, prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
   const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`
   await admin.unsafe(`create database ${name}`)
   await admin.end()
-  const url = new URL(TEST_DATABASE_URL)
+  const url = new URL(adminUrl)
   url.pathname = `/${name}`
   return {
     url: url.toString(),
     async drop() {
-      const a = postgres(TEST_DATABASE_URL!, { max: 1, onnotice: () => {} })
+      const a = postgres(adminUrl, { max: 1, onnotice: () => {} })
       await a.unsafe(`drop database if exists ${name} with (force)`).catch(() => {})
       await a.end()
     },
   }
+}
+
+/** A new, empty PostgreSQL database on the test server; `drop()` removes it. */
+export async function scratchPostgres(prefix = 'pw_t'): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set')
+  return createScratchDatabase(TEST_DATABASE_URL, prefix)
 }
 
 export interface Backend { name: string; open(): Promise<{ database: Database; cleanup(): Promise<void> }> }
