@@ -25,11 +25,8 @@ export type Filters = Partial<Record<FilterField, FilterValue>>
 
 export interface SearchRequest {
   q: string
-  /**
-   * Query embedding; required for any semantic contribution. May be a promise still being computed (on
-   * another thread): an engine can run its keyword side meanwhile.
-   */
-  vector?: ArrayLike<number> | null | PromiseLike<ArrayLike<number> | null>
+  /** Query embedding; required for any semantic contribution. */
+  vector?: ArrayLike<number> | null
   type?: DocType | DocType[]
   filters?: Filters
   /** Statuses to leave out (e.g. sold, withdrawn units). */

@@ -175,8 +175,7 @@ export class MeiliSearchIndex implements SearchIndex {
     const index = await this.ensureReady()
     const ratio = clampRatio(req.semanticRatio)
     const q = req.q.trim()
-    const given = await req.vector
-    const vector = given && given.length === this.opts.dims ? Array.from(given) : null
+    const vector = req.vector && req.vector.length === this.opts.dims ? Array.from(req.vector) : null
     const params: SearchParams = {
       limit: clampLimit(req.limit),
       filter: meiliFilter(req),

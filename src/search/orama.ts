@@ -239,15 +239,12 @@ export class OramaSearchIndex implements SearchIndex {
     const ok = accept ? (id: string) => { const r = this.records.get(id); return !!r && accept(r) } : () => true
     const q = req.q.trim()
     const k = Math.max(this.candidates, limit)
-    // The query vector may still be on its way (embedded on another thread): the keyword side runs meanwhile.
-    const pending = ratio > 0 ? req.vector : null
+    const qv = ratio > 0 && req.vector && req.vector.length === this.opts.dims ? normalize(req.vector) : null
+    const wantVector = !!qv
     const kw = new Map<string, number>()
     let matched: string[] | undefined // every keyword match passing the filters (for facets)
-    const wantKeyword = !!q && ratio < 1
+    const wantKeyword = !!q && (ratio < 1 || !wantVector)
     if (wantKeyword) matched = await this.keywordScores(q, req, ok, k, kw)
-    const given = pending ? await pending : null
-    const qv = given && given.length === this.opts.dims ? normalize(given) : null
-    const wantVector = !!qv
     const vec = new Map<string, number>()
     if (qv) {
       for (const [id, s] of this.vectors.top(qv, accept, this.minSimilarity, k)) vec.set(id, s)

@@ -57,10 +57,6 @@ export async function searchDocuments(deps: SearchDeps, params: SearchParams): P
   const excludeStatus = params.includeUnavailable ? undefined : UNAVAILABLE
   const base = { type: params.type, excludeStatus }
 
-  // An embedder that works off-thread embeds the query while the exact lookup and the engine's keyword side run.
-  let vector: Promise<Float32Array> | undefined
-  const embed = () => (vector ??= deps.embedQuery(analysis.text))
-  if (analysis.text && analysis.identifiers.length === 0 && (params.semanticRatio ?? 1) > 0) embed().catch(() => {})
   const exact: SearchHit[] = []
   if (analysis.identifiers.length) {
     const r = await deps.index.search({ ...base, q: '', filters: { ...filters, ident: analysis.identifiers.map((i) => i.value) }, limit: 20, semanticRatio: 0 })
@@ -69,8 +65,9 @@ export async function searchDocuments(deps: SearchDeps, params: SearchParams): P
     if (vins.length && (!params.type || [params.type].flat().includes('recall'))) exact.push(...(await recallsCovering(deps.index, vins, filters)))
   }
   const ratio = params.semanticRatio ?? semanticRatioFor(analysis, exact.length)
+  const vector = ratio > 0 && analysis.text ? await deps.embedQuery(analysis.text) : null
   const main = await deps.index.search({
-    ...base, q: analysis.text, vector: ratio > 0 && analysis.text ? embed() : null, filters, facets: params.facets, limit, semanticRatio: ratio,
+    ...base, q: analysis.text, vector, filters, facets: params.facets, limit, semanticRatio: ratio,
   })
   const seen = new Set<string>()
   const hits: SearchHit[] = []
@@ -106,8 +103,6 @@ export interface SearchServiceOptions {
   /** With Meilisearch down: how often to try it again (default 15 s). */
   retryAfterMs?: number
   log?: (line: string) => void
-  /** Embeds rider queries (default: `embedder`). */
-  queryEmbedder?: Embedder
   /** Recent query vectors kept (default 500; 0 embeds every query, as the benchmark does). */
   queryCacheSize?: number
 }
@@ -146,21 +141,20 @@ export async function createSearch(config: Pick<Config, 'meili'>, database: Data
   }
 
   // On the calling thread: a worker round trip measured twice as slow as embedding here (bench/RESULTS.md, search).
-  const queryEmbedder = opts.queryEmbedder ?? embedder
   const queryCache = new Map<string, Float32Array>()
   const cacheSize = opts.queryCacheSize ?? 500
   const embedQuery = async (q: string) => {
     const key = q.toLowerCase()
     let v = queryCache.get(key)
     if (!v) {
-      ;[v] = await queryEmbedder.embed([q])
+      ;[v] = await embedder.embed([q])
       if (queryCache.size >= cacheSize) queryCache.delete(queryCache.keys().next().value!)
       if (cacheSize > 0) queryCache.set(key, v)
     }
     return v
   }
   // Load the query model now, not on the first rider's question.
-  queryEmbedder.embed(['warm up']).catch(() => {})
+  embedder.embed(['warm up']).catch(() => {})
 
   const sync = (): Promise<number> => {
     syncing ??= (async () => {
