@@ -61,7 +61,11 @@ describe('data dir faults on embedded mode (PGlite)', () => {
     expect(r.stderr).toContain(`PITWALL_DATA_DIR: cannot write ${file}/session-secret`)
   }, 60_000)
 
-  const nobody = asRoot && Bun.spawnSync(['id', '-u', 'nobody']).exitCode === 0 && existsSync('/usr/sbin/runuser')
+  // As root the server runs as `nobody`, who must be able to run Bun and read the checkout (a clone inside a
+  // 0700 directory, e.g. from mktemp -d, is out of reach); otherwise the test is skipped and says why.
+  const nobody = asRoot && Bun.spawnSync(['id', '-u', 'nobody']).exitCode === 0 && existsSync('/usr/sbin/runuser') &&
+    Bun.spawnSync(['runuser', '-u', 'nobody', '--', process.execPath, '-e', `require('fs').accessSync(${JSON.stringify(MAIN)})`]).exitCode === 0
+  if (asRoot && !nobody) console.warn('faults/data-dir: unwritable-dir test skipped: user nobody cannot run Bun or read this checkout')
   test.skipIf(asRoot && !nobody)('an unwritable data dir: one clear line, exit 1, and the store there is untouched', async () => {
     const dataDir = join(tempDir(), 'data')
     const password = await seed(dataDir)
