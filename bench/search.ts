@@ -4,6 +4,8 @@
  * queried end to end (query understanding + query embedding + hybrid search).
  *   node_modules/.bin/bun bench/search.ts [--docs 20000] [--queries 300] [--write]
  * --write replaces the `## search` section of bench/RESULTS.md up to its `### relevance` part (other sections are left alone).
+ * --data DIR keeps the imported corpus in a PGlite directory; a later run with the same DIR skips the import and
+ * measures queries only, in a process that never hosted the import (not with --write: the import row must be measured).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
@@ -21,7 +23,8 @@ import { createSearch } from '../src/search/service.ts'
 import { loadDocuments } from '../src/search/store.ts'
 import { loadJudged } from '../test/support/relevance.ts'
 
-const { values } = parseArgs({ options: { docs: { type: 'string', default: '20000' }, queries: { type: 'string', default: '300' }, write: { type: 'boolean' } } })
+const { values } = parseArgs({ options: { docs: { type: 'string', default: '20000' }, queries: { type: 'string', default: '300' }, write: { type: 'boolean' }, data: { type: 'string' } } })
+if (values.data && values.write) throw new Error('--data reuses an import, so its figures cannot be written: drop one of --data / --write')
 const TOTAL = Number(values.docs), QUERIES = Number(values.queries)
 const mb = (b: number) => `${Math.round(b / 1e6)} MB`
 const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] }
@@ -61,14 +64,16 @@ writeFileSync(join(dir, 'parts.csv'), csv(partRows))
 
 // ---------------------------------------------------------------- import
 const rss0 = process.memoryUsage().rss
-const db = await openDatabase({})
+const reuse = !!values.data && existsSync(join(values.data, 'PG_VERSION'))
+const db = await openDatabase({ pgliteDir: values.data })
 await runMigrations(db)
 const workers = Math.min(2, cpus().length)
 const t0 = performance.now()
-const report = await importPaths(db, [join(dir, 'inventory.csv'), join(dir, 'parts.csv'), knowledge], {
+const report = reuse ? { inserted: (await service0Count()), failed: 0, errors: [], embedded: 0 } : await importPaths(db, [join(dir, 'inventory.csv'), join(dir, 'parts.csv'), knowledge], {
   storeId: 'bench', embedder: useLiteEmbedder({ workers }), asOf: new Date('2026-11-20'),
 })
 const importMs = performance.now() - t0
+async function service0Count() { let n = 0; for await (const page of loadDocuments(db, { storeId: 'bench' })) n += page.length; return n }
 const docCount = report.inserted
 if (report.failed) throw new Error(`bench import failed rows: ${JSON.stringify(report.errors.slice(0, 3))}`)
 

@@ -443,9 +443,13 @@ export function compileFilter(req: Pick<SearchRequest, 'type' | 'filters' | 'exc
     if (ENUM_FILTERS.has(key)) {
       const norm = (x: string | number) => (LOWER_FILTERS.has(key) ? String(x).toLowerCase() : String(x))
       if (typeof value === 'object' && !Array.isArray(value)) throw new Error(`filter ${key} takes a value or a list, not a range`)
-      const allowed = new Set((Array.isArray(value) ? value : [value]).map(norm))
+      const values = (Array.isArray(value) ? value : [value]).map(norm)
       const get = ENUM_GETTERS[key as keyof typeof ENUM_GETTERS]
-      tests.push((r) => allowed.has(get(r) ?? ''))
+      // One value (the store, nearly always) is a string comparison; a set lookup hashes on every call.
+      if (values.length === 1) { const only = values[0]; tests.push((r) => (get(r) ?? '') === only) } else {
+        const allowed = new Set(values)
+        tests.push((r) => allowed.has(get(r) ?? ''))
+      }
     } else if (NUMBER_FILTERS.has(key)) {
       const get = NUMBER_GETTERS[key as keyof typeof NUMBER_GETTERS]
       if (typeof value === 'number') tests.push((r) => get(r) === value)
