@@ -96,11 +96,26 @@ export async function spawnServer(args: string[], env: Record<string, string>, t
 /** `pitwall serve` on a free port; `bunArgs` go before the script (e.g. --cpu-prof). */
 export const pitwallServer = (env: Record<string, string>, bunArgs: string[] = []) => spawnServer([...bunArgs, MAIN, 'serve', '--port', '0'], env)
 
+/** A process and its descendants (a server's worker processes), from /proc. */
+export function processTree(pid: number): number[] {
+  let children: number[] = []
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)
+  } catch { /* exited */ }
+  return [pid, ...children.flatMap(processTree)]
+}
+
 /** Resident memory of a process in MB (from /proc). */
 export function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
   return m ? Number(m[1]) / 1024 : NaN
 }
+
+/** Resident memory of a process and its workers in MB (shared pages are counted once per process). */
+export const treeRssMb = (pid: number) => processTree(pid).reduce((n, p) => n + rssMb(p), 0)
+
+/** CPU seconds of a process and its workers. */
+export const treeCpuSeconds = (pid: number) => processTree(pid).reduce((n, p) => n + cpuSeconds(p), 0)
 
 /** CPU seconds (user + system) a process has used so far. */
 export function cpuSeconds(pid: number | 'self'): number {

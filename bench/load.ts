@@ -4,7 +4,7 @@
  * endpoint driven by the same riders in the same run (the ceiling).
  *
  *   bun bench/load.ts [--duration 60s] [--warmup 10s] [--echo 15s] [--riders 32] [--staff 1000] [--probes 20]
- *                     [--content demo|none] [--soak 30m] [--cpu-prof DIR]
+ *                     [--content demo|none] [--soak 30m] [--cpu-prof DIR] [--workers N]
  *
  * Riders: a fixed number of concurrent riders; each loads /chat (a visitor cookie), opens a conversation and asks
  * --turns demo questions one after another (no think time), then a new rider takes its place.
@@ -13,10 +13,12 @@
  * Latency: from just before the POST to the first frame on a probe stream whose card shows that message (a message
  * overtaken by the rider's next one before a frame shows it counts as seen when the later one is: an upper bound).
  * --soak: after the measurement, riders are paced at half the measured rate for that long; RSS is sampled.
+ * --workers N: the server runs N processes on its port (PITWALL_WORKERS); CPU and RSS are summed over them, and
+ * the SQL statement counter (per process, read through the port from whichever process answers) is not reported.
  */
 import { DEMO_QUESTIONS } from '../test/fixtures/agent/demo-questions.ts'
 import {
-  cpuBetween, cpuSeconds, postgresCommits, serverMetric, duration, ensureFetchSlots, flags, postgresCpu, fmt, inBatches, loadAverage, login, newRider, openSse, pitwallServer, rssMb, scratchDatabase,
+  cpuBetween, cpuSeconds, treeCpuSeconds, treeRssMb, postgresCommits, serverMetric, duration, ensureFetchSlots, flags, postgresCpu, fmt, inBatches, loadAverage, login, newRider, openSse, pitwallServer, rssMb, scratchDatabase,
   seedDemo, serverEnv, spawnServer, summary, type Proc,
 } from './lib.ts'
 
@@ -24,7 +26,7 @@ const f = flags()
 const opt = {
   duration: duration(f.duration ?? '60s'), warmup: duration(f.warmup ?? '10s'), echo: duration(f.echo ?? '15s'),
   riders: Number(f.riders ?? 32), staff: Number(f.staff ?? 1000), probes: Number(f.probes ?? 20), turns: Number(f.turns ?? 4),
-  content: (f.content ?? 'demo') as 'demo' | 'none', soak: f.soak ? duration(f.soak) : 0,
+  content: (f.content ?? 'demo') as 'demo' | 'none', soak: f.soak ? duration(f.soak) : 0, workers: Number(f.workers ?? 1),
 }
 await ensureFetchSlots(opt.staff + opt.riders)
 const QUESTIONS = DEMO_QUESTIONS.map((d) => d.q)
@@ -132,7 +134,7 @@ async function main() {
     log(`echo: ${fmt(echoRate, 0)} req/s`)
 
     // 2. Pitwall with the staff streams open
-    const server = await pitwallServer(serverEnv(db.url), f['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', f['cpu-prof']] : [])
+    const server = await pitwallServer(serverEnv(db.url, { PITWALL_WORKERS: String(opt.workers) }), f['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', f['cpu-prof']] : [])
     procs.push(server)
     const cookie = await login(server.url, 'admin@ridgeline.example', password)
     const probes = new Probes(opt.probes)
@@ -151,7 +153,7 @@ async function main() {
       })
       if (s.status === 200) { staffOpen++; closers.push(s.close) } else throw new Error(`staff stream ${i}: HTTP ${s.status}`)
     })
-    log(`${staffOpen} staff SSE streams open in ${fmt((performance.now() - t0Open) / 1000)} s; server RSS ${fmt(rssMb(server.pid), 0)} MB`)
+    log(`${staffOpen} staff SSE streams open in ${fmt((performance.now() - t0Open) / 1000)} s; server RSS ${fmt(treeRssMb(server.pid), 0)} MB`)
 
     await drive(server.url, { stopAt: performance.now() + opt.warmup, riders: opt.riders, pages: true, t: tally() })
     await Bun.sleep(500)
@@ -160,12 +162,12 @@ async function main() {
     probes.unseen = 0
 
     const t = tally()
-    const before = { rss: rssMb(server.pid), server: cpuSeconds(server.pid), self: cpuSeconds('self'), pg: await postgresCpu(db.url), stat: await cpuStat(), bytes: staffBytes, ended: staffEnded, statements: await serverMetric(server.url, 'pitwall_db_statements_total'), commits: await postgresCommits(db.url) }
+    const before = { rss: treeRssMb(server.pid), server: treeCpuSeconds(server.pid), self: cpuSeconds('self'), pg: await postgresCpu(db.url), stat: await cpuStat(), bytes: staffBytes, ended: staffEnded, statements: await serverMetric(server.url, 'pitwall_db_statements_total'), commits: await postgresCommits(db.url) }
     const start = performance.now()
     const sweeper = setInterval(() => probes.sweep(performance.now()), 1000)
     await drive(server.url, { stopAt: start + opt.duration, riders: opt.riders, pages: true, t, probes })
     const wall = (performance.now() - start) / 1000
-    const after = { rss: rssMb(server.pid), server: cpuSeconds(server.pid), self: cpuSeconds('self'), pg: await postgresCpu(db.url), stat: await cpuStat(), statements: await serverMetric(server.url, 'pitwall_db_statements_total'), commits: await postgresCommits(db.url) }
+    const after = { rss: treeRssMb(server.pid), server: treeCpuSeconds(server.pid), self: cpuSeconds('self'), pg: await postgresCpu(db.url), stat: await cpuStat(), statements: await serverMetric(server.url, 'pitwall_db_statements_total'), commits: await postgresCommits(db.url) }
     const perMessage = {
       server: ((after.server - before.server) * 1000) / Math.max(1, t.ok), pg: (cpuBetween(before.pg, after.pg) * 1000) / Math.max(1, t.ok),
       statements: (after.statements - before.statements) / Math.max(1, t.ok), commits: (after.commits - before.commits) / Math.max(1, t.ok),
@@ -188,8 +190,8 @@ async function main() {
       `  ratio Pitwall / echo throughput: ${fmt(rate / echoRate, 4)} (${fmt(echoRate / rate, 0)}× below the ceiling)`,
       `  CPU: server ${fmt((after.server - before.server) / wall, 2)} cores, load generator ${fmt((after.self - before.self) / wall, 2)} cores, machine busy ${fmt(busy(before.stat, after.stat) * 100, 0)}% of 2 cores; staff SSE bytes ${fmt((staffBytes - before.bytes) / wall / 1e6, 1)} MB/s`,
       `  CPU per answered message: server ${fmt(perMessage.server)} ms + PostgreSQL ${fmt(perMessage.pg)} ms -> at most ${fmt(2000 / (perMessage.server + perMessage.pg), 0)} messages/s if both had the 2 cores to themselves (a projection, not a measurement)`,
-      `  SQL per answered message (chat page loads and staff streams included): ${fmt(perMessage.statements, 1)} statements (drizzle; BEGIN/COMMIT and NOTIFY not counted), ${fmt(perMessage.commits, 1)} committed transactions (pg_stat_database)`,
-      `  server RSS ${fmt(before.rss, 0)} -> ${fmt(after.rss, 0)} MB`,
+      `  SQL per answered message (chat page loads and staff streams included): ${opt.workers > 1 ? 'statements not counted (per-process counter)' : `${fmt(perMessage.statements, 1)} statements (drizzle; BEGIN/COMMIT and NOTIFY not counted)`}, ${fmt(perMessage.commits, 1)} committed transactions (pg_stat_database)`,
+      `  server RSS ${fmt(before.rss, 0)} -> ${fmt(after.rss, 0)} MB${opt.workers > 1 ? ` (${opt.workers} processes summed)` : ''}`,
     ]
 
     if (opt.soak) {
@@ -199,10 +201,10 @@ async function main() {
       const pace = async () => { const at = (nextAt += interval); const wait = at - performance.now(); if (wait > 0) await Bun.sleep(wait) }
       const st = tally()
       const samples: string[] = []
-      const rssStart = rssMb(server.pid)
+      const rssStart = treeRssMb(server.pid)
       const soakStart = performance.now()
       const sampler = setInterval(() => {
-        samples.push(`${fmt((performance.now() - soakStart) / 60_000, 1)}m ${fmt(rssMb(server.pid), 0)}MB`)
+        samples.push(`${fmt((performance.now() - soakStart) / 60_000, 1)}m ${fmt(treeRssMb(server.pid), 0)}MB`)
         log(`soak ${samples.at(-1)}, ${st.ok} ok, ${st.errors} errors`)
       }, Math.max(5000, opt.soak / 12))
       await drive(server.url, { stopAt: soakStart + opt.soak, riders: opt.riders, pages: true, t: st, pace })
@@ -211,7 +213,7 @@ async function main() {
       const ps = summary(st.latencies)
       lines.push(
         `soak — ${fmt(opt.soak / 60_000, 1)} min at half the sustained rate (target ${fmt(soakRate, 1)}/s): ${fmt(st.ok / soakWall, 1)} messages/s, ${st.ok} answered, ${st.errors} error responses, statuses ${JSON.stringify(st.statuses)}`,
-        `  server RSS start ${fmt(rssStart, 0)} MB, end ${fmt(rssMb(server.pid), 0)} MB; samples: ${samples.join(', ')}`,
+        `  server RSS start ${fmt(rssStart, 0)} MB, end ${fmt(treeRssMb(server.pid), 0)} MB; samples: ${samples.join(', ')}`,
         `  post -> answered response: p50 ${fmt(ps.p50)} ms, p99 ${fmt(ps.p99)} ms; staff streams dropped ${staffEnded - before.ended}`,
       )
     }

@@ -55,6 +55,10 @@ const EnvSchema = v.object({
     v.string(), v.regex(/^\d{1,3}$/, 'PITWALL_IDLE_TIMEOUT must be seconds from 1 to 255'), v.transform(Number),
     v.minValue(1, 'PITWALL_IDLE_TIMEOUT must be seconds from 1 to 255'), v.maxValue(255, 'PITWALL_IDLE_TIMEOUT must be seconds from 1 to 255'),
   ), '30'),
+  PITWALL_WORKERS: v.optional(v.pipe(
+    v.string(), v.regex(/^\d{1,2}$/, 'PITWALL_WORKERS must be a whole number of processes from 1 to 32'), v.transform(Number),
+    v.minValue(1, 'PITWALL_WORKERS must be a whole number of processes from 1 to 32'), v.maxValue(32, 'PITWALL_WORKERS must be a whole number of processes from 1 to 32'),
+  ), '1'),
   METRICS_TOKEN: v.optional(v.pipe(v.string(), v.trim(), v.minLength(16, 'METRICS_TOKEN must be at least 16 characters'))),
   METRICS_PORT: v.optional(v.pipe(
     v.string(), v.regex(/^\d{1,5}$/, 'METRICS_PORT must be a port number from 1 to 65535'), v.transform(Number),
@@ -88,6 +92,8 @@ export interface Config {
   sseStreamsPerClient: number
   /** Seconds a connection may sit idle or trickle a request (Bun.serve idleTimeout; SSE streams are exempt). */
   idleTimeout: number
+  /** Server processes sharing the port (SO_REUSEPORT) on one machine; more than 1 needs PostgreSQL. */
+  workers: number
   /** GET /metrics: a bearer token for the main port, and/or a private port that serves only /metrics (docs/deploy.md). */
   metrics: { token?: string; port?: number }
 }
@@ -107,6 +113,9 @@ export function loadConfig(env: Env = process.env, opts: { ensureSecret?: boolea
   }
   const e = r.output
   const dataDir = resolve(e.PITWALL_DATA_DIR)
+  if (e.PITWALL_WORKERS > 1 && !e.DATABASE_URL) {
+    throw new ConfigError('PITWALL_WORKERS: more than one server process needs DATABASE_URL (PostgreSQL); the embedded database belongs to one process')
+  }
   return {
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
@@ -128,6 +137,7 @@ export function loadConfig(env: Env = process.env, opts: { ensureSecret?: boolea
     chatRate: { perVisitor: e.PITWALL_CHAT_RATE_PER_VISITOR, perIp: e.PITWALL_CHAT_RATE_PER_IP },
     sseStreamsPerClient: e.PITWALL_SSE_STREAMS_PER_CLIENT,
     idleTimeout: e.PITWALL_IDLE_TIMEOUT,
+    workers: e.PITWALL_WORKERS,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
   }
 }

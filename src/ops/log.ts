@@ -11,15 +11,18 @@ const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
 
 let threshold = RANK.warn
 let write: (line: string) => void = (line) => process.stderr.write(line + '\n')
+/** Fields on every line of this process (a worker's number). */
+let base: LogFields = {}
 
-export function configureLog(opts: { level: LogLevel; write?: (line: string) => void }): void {
+export function configureLog(opts: { level: LogLevel; write?: (line: string) => void; fields?: LogFields }): void {
   threshold = RANK[opts.level]
   write = opts.write ?? ((line) => process.stdout.write(line + '\n'))
+  base = opts.fields ?? {}
 }
 
 function emit(level: Exclude<LogLevel, 'silent'>, msg: string, fields?: LogFields): void {
   if (RANK[level] < threshold) return
-  write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }))
+  write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...base, ...fields }))
 }
 
 export const log = {

@@ -1,9 +1,9 @@
 import type { Context } from 'hono'
-import { streamSSE } from 'hono/streaming'
 import { getBunServer } from 'hono/bun'
 import type { Server } from 'bun'
 import { isEphemeral, RESYNC, type Bus, type BusEvent } from './bus.ts'
 import { trackStream } from './streams.ts'
+import { sseResponse } from './sse-writer.ts'
 
 export interface EventStreamOptions {
   bus: Bus
@@ -20,6 +20,11 @@ export interface EventStreamOptions {
    * with the newest id, and ephemeral signals are ignored. Null writes nothing (the view did not change).
    */
   renderBatch?(events: BusEvent[]): Promise<string | null>
+  /**
+   * With `renderBatch`: after a wake-up, wait for the next shared flush tick of this many ms (default
+   * BATCH_FLUSH_MS) so a burst of events becomes one render and one frame per view, not one per event and stream.
+   */
+  flushMs?: number
   keepAliveMs?: number
   /** Called every keep-alive tick while the stream is open (presence heartbeats). */
   onTick?: () => void
@@ -27,24 +32,47 @@ export interface EventStreamOptions {
 }
 
 const encoder = new TextEncoder()
-const encoded = new Map<string, Uint8Array>()
+const encoded = new Map<string, { data: Uint8Array; id: number; frame: Uint8Array }>()
 
 /**
- * One SSE message as bytes, as hono's writeSSE would write it (data lines, then id). The data lines are encoded
- * once for every stream sending the same string: a fanned-out inbox frame is encoded once, not once a stream.
+ * One SSE message as bytes (data lines, then id). Encoded once for every stream sending the same string at the
+ * same id — a fanned-out inbox frame is one allocation, not one a stream.
  */
 function frameBytes(id: number, html: string): Uint8Array {
-  let data = encoded.get(html)
-  if (!data) {
-    data = encoder.encode(html.split(/\r\n|\r|\n/).map((line) => `data: ${line}`).join('\n') + '\n')
-    encoded.set(html, data)
+  let e = encoded.get(html)
+  if (!e) {
+    const data = encoder.encode(html.split(/\r\n|\r|\n/).map((line) => `data: ${line}`).join('\n') + '\n')
+    e = { data, id: -1, frame: data }
+    encoded.set(html, e)
     if (encoded.size > 32) encoded.delete(encoded.keys().next().value!)
   }
-  const tail = encoder.encode(`id: ${id}\n\n`)
-  const out = new Uint8Array(data.length + tail.length)
-  out.set(data)
-  out.set(tail, data.length)
-  return out
+  if (e.id !== id) {
+    const tail = encoder.encode(`id: ${id}\n\n`)
+    const frame = new Uint8Array(e.data.length + tail.length)
+    frame.set(e.data)
+    frame.set(tail, e.data.length)
+    e.id = id
+    e.frame = frame
+  }
+  return e.frame
+}
+
+/**
+ * How long a re-rendered view (the inbox list) gathers events before it is rendered and sent. At a busy
+ * dealership's rate every rider message is several events and each would otherwise cost a render per view and
+ * a write per open inbox; a 20 ms tick bounds that to 50 frames a second per stream whatever the message rate.
+ */
+export const BATCH_FLUSH_MS = 20
+
+const ticks = new Map<number, Promise<void>>()
+/** Resolves at the end of the current `ms` window, the same promise for every caller in it (one timer, not one a stream). */
+function flushTick(ms: number): Promise<void> {
+  let tick = ticks.get(ms)
+  if (!tick) {
+    tick = new Promise<void>((resolve) => setTimeout(() => { ticks.delete(ms); resolve() }, ms))
+    ticks.set(ms, tick)
+  }
+  return tick
 }
 
 export const lastEventId = (c: Context, fallback: number): number => {
@@ -61,7 +89,7 @@ export function eventStream(c: Context, o: EventStreamOptions) {
   // Bun's idle timer (10 s default) would cut a quiet stream; c.env is absent under app.request().
   if (c.env) getBunServer<Server<undefined>>(c)?.timeout(c.req.raw, 0)
   let sent = lastEventId(c, o.after)
-  return streamSSE(c, async (stream) => {
+  return sseResponse(c, async (stream) => {
     const queue: BusEvent[] = []
     let wake: (() => void) | undefined
     let resync = false
@@ -111,6 +139,8 @@ export function eventStream(c: Context, o: EventStreamOptions) {
         while (!stream.aborted && !stream.closed && endRetry === undefined) {
           if (queue.length === 0 && !resync && endRetry === undefined) await new Promise<void>((r) => { wake = r })
           wake = undefined
+          const flushMs = o.flushMs ?? BATCH_FLUSH_MS
+          if (o.renderBatch && flushMs > 0 && endRetry === undefined) await flushTick(flushMs)
           // The bus reconnected (database restart): what was published meanwhile is only in `events`.
           if (resync) { resync = false; await replayMissed() }
           queue.sort((a, b) => a.id - b.id) // ephemeral signals (id 0) go first: they are never stale-sensitive

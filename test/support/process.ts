@@ -33,5 +33,6 @@ export async function startServer(env: Record<string, string>, timeoutMs = 30_00
   }
   reader.releaseLock()
   const url = out.match(/listening on (http:\/\/\S+)/)![1]
-  return { proc, url, async stop() { proc.kill('SIGTERM'); return proc.exited } }
+  // `output`: what stdout held up to the listening line (log lines printed while starting).
+  return { proc, url, output: out, async stop() { proc.kill('SIGTERM'); return proc.exited } }
 }
