@@ -4,7 +4,7 @@
  * endpoint driven by the same riders in the same run (the ceiling).
  *
  *   bun bench/load.ts [--duration 60s] [--warmup 10s] [--echo 15s] [--riders 32] [--staff 1000] [--probes 20]
- *                     [--content demo|none] [--soak 30m] [--cpu-prof DIR] [--workers N]
+ *                     [--content demo|none] [--soak 30m] [--cpu-prof DIR] [--workers N] [--rate R]
  *
  * Riders: a fixed number of concurrent riders; each loads /chat (a visitor cookie), opens a conversation and asks
  * --turns demo questions one after another (no think time), then a new rider takes its place.
@@ -13,6 +13,8 @@
  * Latency: from just before the POST to the first frame on a probe stream whose card shows that message (a message
  * overtaken by the rider's next one before a frame shows it counts as seen when the later one is: an upper bound).
  * --soak: after the measurement, riders are paced at half the measured rate for that long; RSS is sampled.
+ * --rate R: riders' posts are paced to R a second in all during the measurement (latency below saturation);
+ * without it riders post as fast as they are answered (the sustained maximum).
  * --workers N: the server runs N processes on its port (PITWALL_WORKERS); CPU and RSS are summed over them, and
  * the SQL statement counter (per process, read through the port from whichever process answers) is not reported.
  */
@@ -27,6 +29,7 @@ const opt = {
   duration: duration(f.duration ?? '60s'), warmup: duration(f.warmup ?? '10s'), echo: duration(f.echo ?? '15s'),
   riders: Number(f.riders ?? 32), staff: Number(f.staff ?? 1000), probes: Number(f.probes ?? 20), turns: Number(f.turns ?? 4),
   content: (f.content ?? 'demo') as 'demo' | 'none', soak: f.soak ? duration(f.soak) : 0, workers: Number(f.workers ?? 1),
+  rate: Number(f.rate ?? 0),
 }
 await ensureFetchSlots(opt.staff + opt.riders)
 const QUESTIONS = DEMO_QUESTIONS.map((d) => d.q)
@@ -106,6 +109,13 @@ async function drive(url: string, o: { stopAt: number; riders: number; pages: bo
   }))
 }
 
+/** Spaces posts out to `perSecond` across all riders (open-loop arrivals while riders keep up). */
+function pacer(perSecond: number) {
+  const interval = 1000 / perSecond
+  let nextAt = performance.now()
+  return async () => { const at = (nextAt += interval); const wait = at - performance.now(); if (wait > 0) await Bun.sleep(wait) }
+}
+
 /** Machine-wide busy fraction between two /proc/stat readings. */
 const cpuStat = () => (Bun.file('/proc/stat').text()).then((t) => t.split('\n')[0].split(/\s+/).slice(1).map(Number))
 const busy = (a: number[], b: number[]) => {
@@ -165,7 +175,7 @@ async function main() {
     const before = { rss: treeRssMb(server.pid), server: treeCpuSeconds(server.pid), self: cpuSeconds('self'), pg: await postgresCpu(db.url), stat: await cpuStat(), bytes: staffBytes, ended: staffEnded, statements: await serverMetric(server.url, 'pitwall_db_statements_total'), commits: await postgresCommits(db.url) }
     const start = performance.now()
     const sweeper = setInterval(() => probes.sweep(performance.now()), 1000)
-    await drive(server.url, { stopAt: start + opt.duration, riders: opt.riders, pages: true, t, probes })
+    await drive(server.url, { stopAt: start + opt.duration, riders: opt.riders, pages: true, t, probes, pace: opt.rate ? pacer(opt.rate) : undefined })
     const wall = (performance.now() - start) / 1000
     const after = { rss: treeRssMb(server.pid), server: treeCpuSeconds(server.pid), self: cpuSeconds('self'), pg: await postgresCpu(db.url), stat: await cpuStat(), statements: await serverMetric(server.url, 'pitwall_db_statements_total'), commits: await postgresCommits(db.url) }
     const perMessage = {
@@ -182,7 +192,7 @@ async function main() {
 
     const lines = [
       `chat load — ${new Date().toISOString().slice(0, 16)}Z, load average ${loadAverage()}, content: ${opt.content === 'demo' ? 'demo DMS (2,500 documents)' : 'none'}, local AI mode`,
-      `  riders ${opt.riders} concurrent, ${opt.turns} messages each, ${fmt(opt.duration / 1000, 0)} s measured after ${fmt(opt.warmup / 1000, 0)} s warm-up; staff streams ${staffOpen} (${opt.probes} on "All", one session reused), dropped during run ${staffEnded - before.ended}`,
+      `  riders ${opt.riders} concurrent${opt.rate ? `, paced to ${opt.rate} messages/s in all` : ''}, ${opt.turns} messages each, ${fmt(opt.duration / 1000, 0)} s measured after ${fmt(opt.warmup / 1000, 0)} s warm-up; staff streams ${staffOpen} (${opt.probes} on "All", one session reused), dropped during run ${staffEnded - before.ended}`,
       `  Pitwall: ${fmt(rate, 1)} messages/s sustained (${t.ok} answered, ${t.pages} chat page loads, ${t.errors} errors, statuses ${JSON.stringify(t.statuses)})`,
       `  post -> staff SSE update (${live.n} message×probe pairs, ${probes.unseen} never shown): p50 ${fmt(live.p50)} ms, p99 ${fmt(live.p99)} ms, max ${fmt(live.max)} ms`,
       `  post -> answered response: p50 ${fmt(post.p50)} ms, p99 ${fmt(post.p99)} ms`,
@@ -196,9 +206,7 @@ async function main() {
 
     if (opt.soak) {
       const soakRate = rate / 2
-      const interval = 1000 / soakRate
-      let nextAt = performance.now()
-      const pace = async () => { const at = (nextAt += interval); const wait = at - performance.now(); if (wait > 0) await Bun.sleep(wait) }
+      const pace = pacer(soakRate)
       const st = tally()
       const samples: string[] = []
       const rssStart = treeRssMb(server.pid)

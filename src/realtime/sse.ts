@@ -21,8 +21,8 @@ export interface EventStreamOptions {
    */
   renderBatch?(events: BusEvent[]): Promise<string | null>
   /**
-   * With `renderBatch`: after a wake-up, wait for the next shared flush tick of this many ms (default
-   * BATCH_FLUSH_MS) so a burst of events becomes one render and one frame per view, not one per event and stream.
+   * With `renderBatch`: at most one frame per this many ms (default BATCH_FLUSH_MS), so a burst of events
+   * becomes one render and one frame per view, not one per event and stream; 0 sends every wake-up at once.
    */
   flushMs?: number
   keepAliveMs?: number
@@ -58,21 +58,45 @@ function frameBytes(id: number, html: string): Uint8Array {
 }
 
 /**
- * How long a re-rendered view (the inbox list) gathers events before it is rendered and sent. At a busy
- * dealership's rate every rider message is several events and each would otherwise cost a render per view and
- * a write per open inbox; a 20 ms tick bounds that to 50 frames a second per stream whatever the message rate.
+ * How often at most a re-rendered view (the inbox list) is sent. At a busy dealership's rate every rider message
+ * is several events, and each would otherwise cost a render per view and a write per open inbox; streams send
+ * at most one frame per window whatever the message rate, and the first change after a quiet window goes at once.
  */
-export const BATCH_FLUSH_MS = 20
+export const BATCH_FLUSH_MS = 50
 
-const ticks = new Map<number, Promise<void>>()
-/** Resolves at the end of the current `ms` window, the same promise for every caller in it (one timer, not one a stream). */
-function flushTick(ms: number): Promise<void> {
-  let tick = ticks.get(ms)
-  if (!tick) {
-    tick = new Promise<void>((resolve) => setTimeout(() => { ticks.delete(ms); resolve() }, ms))
-    ticks.set(ms, tick)
+/**
+ * Leading-and-trailing throttle shared by every stream: the first wake-up after a quiet window flushes on the
+ * next macrotask (every stream woken by the same bus event joins it, so they share one render), later ones wait
+ * for the end of the window — one timer for all streams, not one a stream.
+ */
+export class FlushClock {
+  private leading?: Promise<void>
+  private trailing?: Promise<void>
+  private windowStart = -Infinity
+  constructor(private readonly ms: number) {}
+  next(): Promise<void> {
+    if (this.leading) return this.leading
+    if (this.trailing) return this.trailing
+    const now = performance.now()
+    if (now - this.windowStart >= this.ms) {
+      this.windowStart = now
+      this.leading = new Promise<void>((resolve) => setImmediate(() => { this.leading = undefined; resolve() }))
+      return this.leading
+    }
+    this.trailing = new Promise<void>((resolve) => setTimeout(() => {
+      this.trailing = undefined
+      this.windowStart = performance.now()
+      resolve()
+    }, this.windowStart + this.ms - now))
+    return this.trailing
   }
-  return tick
+}
+
+const clocks = new Map<number, FlushClock>()
+const flushTick = (ms: number): Promise<void> => {
+  let clock = clocks.get(ms)
+  if (!clock) clocks.set(ms, (clock = new FlushClock(ms)))
+  return clock.next()
 }
 
 export const lastEventId = (c: Context, fallback: number): number => {
