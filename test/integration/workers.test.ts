@@ -47,7 +47,7 @@ const alive = (pid: number) => {
 }
 
 /** Which processes answered `n` requests, each on a new connection (the kernel picks a listener per connection). */
-async function answeredBy(server: Awaited<ReturnType<typeof serveWorkers>>, n: number): Promise<Set<number>> {
+async function answeredBy(server: Served, n: number): Promise<Set<number>> {
   const marker = `/healthz?probe=${crypto.randomUUID()}`
   for (let i = 0; i < n; i++) {
     const r = await fetch(`${server.url}${marker}`, { headers: { connection: 'close' } })
@@ -68,45 +68,44 @@ describe('PITWALL_WORKERS', () => {
   })
 })
 
+type Served = Awaited<ReturnType<typeof serveWorkers>>
+
+/** `serve` with two processes on a scratch database, once its worker listens; torn down after `fn`. */
+async function withTwoProcesses(fn: (server: Served, worker: LogLine) => Promise<void>) {
+  const db = await scratchPostgres('pw_workers')
+  const server = await serveWorkers(db.url, 2)
+  try {
+    const worker = await server.waitFor('worker started', (l) => l.msg === 'worker started')
+    await server.waitFor('worker listening', (l) => l.msg === 'listening' && l.worker === 1)
+    await fn(server, worker)
+  } finally {
+    server.proc.kill('SIGKILL')
+    await db.drop()
+  }
+}
+
 describe.skipIf(!TEST_DATABASE_URL)('serve with two processes on one port (PostgreSQL)', () => {
-  test('both processes answer; a worker that dies is started again; SIGTERM stops them all with exit 0', async () => {
-    const db = await scratchPostgres('pw_workers')
-    const server = await serveWorkers(db.url, 2)
-    try {
-      const first = await server.waitFor('worker started', (l) => l.msg === 'worker started')
-      await server.waitFor('worker listening', (l) => l.msg === 'listening' && l.worker === 1)
-      expect(await answeredBy(server, 40)).toEqual(new Set([0, 1]))
+  test('both processes answer; a worker that dies is started again; SIGTERM stops them all with exit 0', () => withTwoProcesses(async (server, first) => {
+    expect(await answeredBy(server, 40)).toEqual(new Set([0, 1]))
 
-      process.kill(first.pid!, 'SIGKILL')
-      const again = await server.waitFor('worker restarted', (l) => l.msg === 'worker started' && l.pid !== first.pid)
-      await server.waitFor('restarted worker listening', (l) => l.msg === 'listening' && l.worker === 1 && server.lines.indexOf(l) > server.lines.indexOf(again))
-      expect(server.lines.some((l) => l.msg === 'worker exited; starting it again')).toBe(true)
-      server.lines.length = 0
-      expect(await answeredBy(server, 40)).toEqual(new Set([0, 1]))
+    process.kill(first.pid!, 'SIGKILL')
+    const again = await server.waitFor('worker restarted', (l) => l.msg === 'worker started' && l.pid !== first.pid)
+    await server.waitFor('restarted worker listening', (l) => l.msg === 'listening' && l.worker === 1 && server.lines.indexOf(l) > server.lines.indexOf(again))
+    expect(server.lines.some((l) => l.msg === 'worker exited; starting it again')).toBe(true)
+    server.lines.length = 0
+    expect(await answeredBy(server, 40)).toEqual(new Set([0, 1]))
 
-      const t0 = Date.now()
-      expect(await server.stop()).toBe(0)
-      expect(Date.now() - t0).toBeLessThan(10_000)
-      expect(alive(again.pid!)).toBe(false)
-    } finally {
-      server.proc.kill('SIGKILL')
-      await db.drop()
-    }
-  }, 90_000)
+    const t0 = Date.now()
+    expect(await server.stop()).toBe(0)
+    expect(Date.now() - t0).toBeLessThan(10_000)
+    expect(alive(again.pid!)).toBe(false)
+  }), 90_000)
 
-  test('a worker whose first process is killed outright ends by itself', async () => {
-    const db = await scratchPostgres('pw_workers')
-    const server = await serveWorkers(db.url, 2)
-    try {
-      const worker = await server.waitFor('worker started', (l) => l.msg === 'worker started')
-      await server.waitFor('worker listening', (l) => l.msg === 'listening' && l.worker === 1)
-      server.proc.kill('SIGKILL')
-      await server.proc.exited
-      const deadline = Date.now() + 10_000
-      while (alive(worker.pid!) && Date.now() < deadline) await Bun.sleep(100)
-      expect(alive(worker.pid!)).toBe(false)
-    } finally {
-      await db.drop()
-    }
-  }, 60_000)
+  test('a worker whose first process is killed outright ends by itself', () => withTwoProcesses(async (server, worker) => {
+    server.proc.kill('SIGKILL')
+    await server.proc.exited
+    const deadline = Date.now() + 10_000
+    while (alive(worker.pid!) && Date.now() < deadline) await Bun.sleep(100)
+    expect(alive(worker.pid!)).toBe(false)
+  }), 60_000)
 })
