@@ -65,6 +65,11 @@ export function chatRoutes(s: Services) {
   // Typing signals (one per 3 s from app.js) get twice the budget of their own, answered silently.
   const typing = { ...s.config, chatRate: { perIp: s.config.chatRate.perIp * 2, perVisitor: s.config.chatRate.perVisitor * 2 } }
   for (const limit of chatRateLimits<Env>(typing, (c) => c.body(null, 429))) app.post('/:id/typing', limit)
+  // Ratings (thumbs and stars) have a budget of their own, the size of the writes' one: a vote is a database write.
+  for (const limit of chatRateLimits<Env>(s.config, (c, retryAfter) => {
+    const error = `Too many ratings at once. Please wait ${retryAfter} seconds and try again.`
+    return isJson(c) ? c.json({ error, retry_after: retryAfter }, 429) : c.text(error, 429)
+  })) app.post('/:id/ratings', limit)
 
   app.use('/:id/*', async (c, next) => {
     if (!v.is(UUID, c.req.param('id'))) return c.json({ error: 'id: must be a UUID' }, 400)

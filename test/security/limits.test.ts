@@ -89,6 +89,23 @@ describe('limits on the public chat', () => {
     expect((await post(direct.client(), randomUUID(), 'hi', { 'fly-client-ip': '198.51.100.3' })).status).toBe(429)
   })
 
+  test('ratings have a budget of their own: past it a clear 429, and messages are not charged for them', async () => {
+    const limited = await app({ PITWALL_CHAT_RATE_PER_VISITOR: '3' })
+    const rider = limited.client()
+    const conv = randomUUID()
+    expect((await post(rider, conv, 'hello')).status).toBe(201) // the conversation (and its visitor) exist
+    const rate = () => rider.request(`/chat/${conv}/ratings`, { method: 'POST', json: { kind: 'chat', value: 5 } })
+    const statuses: number[] = []
+    for (let i = 0; i < 3; i++) statuses.push((await rate()).status)
+    // Refused votes (the chat is still open) are answered, and counted all the same: each one is a write attempt.
+    expect(statuses.every((s) => s !== 429)).toBe(true)
+    const refused = await rate()
+    expect(refused.status).toBe(429)
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/)
+    expect((await refused.json() as { error: string }).error).toContain('Too many ratings')
+    expect((await post(rider, conv, 'still allowed to talk')).status).toBe(201)
+  })
+
   test('typing signals have their own budget; 0 turns the limits off', async () => {
     const limited = await app({ PITWALL_CHAT_RATE_PER_VISITOR: '5' })
     const rider = limited.client()
