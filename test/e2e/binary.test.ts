@@ -41,7 +41,7 @@ async function serve(env: Record<string, string> = {}) {
     out += new TextDecoder().decode(r.value)
   }
   reader.releaseLock()
-  return { proc, url: out.match(/listening on (http:\/\/\S+)/)![1] }
+  return { proc, out, url: out.match(/listening on (http:\/\/\S+)/)![1] }
 }
 
 async function until(url: string, status: number, timeoutMs: number): Promise<Response> {
@@ -123,14 +123,16 @@ describe('dist/pitwall (compiled binary)', () => {
     }
   }, 150_000)
 
-  test.skipIf(!TEST_DATABASE_URL)('migrate and serve against PostgreSQL', async () => {
+  test.skipIf(!TEST_DATABASE_URL)('migrate and serve against PostgreSQL, as two processes (the binary starts its own worker)', async () => {
     const pg = await scratchPostgres('pw_bin')
     try {
       const env = { DATABASE_URL: pg.url }
       const m = await run(['migrate'], env)
       expect(m.code).toBe(0)
-      const { proc, url } = await serve(env)
+      const { proc, url, out } = await serve({ ...env, PITWALL_WORKERS: '2' })
       try {
+        // The listening line comes once the worker listens too.
+        expect(out).toContain('(postgres, 2 processes;')
         const ready = await until(`${url}/readyz`, 200, 60_000)
         expect(await ready.json()).toMatchObject({ ready: true, checks: { database: { detail: 'postgres' } } })
         proc.kill('SIGTERM')
