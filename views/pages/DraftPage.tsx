@@ -1,5 +1,6 @@
 import { Layout } from '../Layout.tsx'
 import type { Draft } from '../../src/insights/drafts.ts'
+import { Options } from '../partials/Options.tsx'
 
 /** Edit an answer draft, then publish it into the search index the AI answers from. */
 export function DraftPage({ me, draft, error, notice }: { me: { name: string; role: string }; draft: Draft; error?: string; notice?: string }) {
@@ -14,10 +15,7 @@ export function DraftPage({ me, draft, error, notice }: { me: { name: string; ro
         <form method="post" action={`/insights/drafts/${draft.id}`} class="stack">
           <fieldset disabled={!draft.draft}>
             <label>Type
-              <select name="type">
-                <option value="faq" selected={draft.type === 'faq'}>FAQ</option>
-                <option value="policy" selected={draft.type === 'policy'}>Policy</option>
-              </select>
+              <select name="type"><Options choices={[['faq', 'FAQ'], ['policy', 'Policy']]} value={draft.type} /></select>
             </label>
             <label>Title <input name="title" value={draft.title} required maxlength={300} /></label>
             <label>Question riders ask <input name="question" value={draft.question} maxlength={300} /></label>

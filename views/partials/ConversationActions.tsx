@@ -1,5 +1,6 @@
 import type { Conversation } from '../../src/conversations/store.ts'
 import { canDo } from '../../src/conversations/state.ts'
+import { Options } from './Options.tsx'
 
 /** Claim / hand back / close / transfer for one conversation; buttons appear only for allowed moves. */
 export function ConversationActions({ c, departments, meId }: { c: Conversation; departments: string[]; meId: string }) {
@@ -12,7 +13,7 @@ export function ConversationActions({ c, departments, meId }: { c: Conversation;
       {canDo(c.status, 'transfer') && (
         <form class="inline" hx-post={`${base}/transfer`}>
           <label class="sr-only" for="transfer-dept">Transfer to department</label>
-          <select id="transfer-dept" name="department">{departments.map((d) => <option value={d} selected={d === c.department}>{d}</option>)}</select>
+          <select id="transfer-dept" name="department"><Options choices={departments} value={c.department} /></select>
           <button class="secondary" type="submit">Transfer</button>
         </form>
       )}

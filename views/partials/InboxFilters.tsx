@@ -1,4 +1,5 @@
 import type { InboxQuery, InboxView } from '../../src/conversations/store.ts'
+import { Options } from './Options.tsx'
 
 export interface FilterChoices { departments: string[]; priorities: string[]; tags: string[] }
 
@@ -8,7 +9,7 @@ export function InboxFilters({ view, q, choices }: { view: InboxView; q: InboxQu
     <label>{label}
       <select name={name}>
         <option value="">Any</option>
-        {options.map((o) => <option value={o} selected={o === value}>{o}</option>)}
+        <Options choices={options} value={value} />
       </select>
     </label>
   )

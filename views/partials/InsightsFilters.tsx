@@ -1,5 +1,6 @@
 import type { InsightsFilter } from '../../src/insights/range.ts'
 import type { StoreOption } from '../../src/insights/service.ts'
+import { Options } from './Options.tsx'
 
 /** Date range, bucket and store: a plain GET form, so every view of the page is a shareable URL. */
 export function InsightsFilters({ filter, stores, error }: { filter: InsightsFilter; stores: StoreOption[]; error?: string }) {
@@ -8,15 +9,11 @@ export function InsightsFilters({ filter, stores, error }: { filter: InsightsFil
       <label>From <input type="date" name="from" value={filter.from} required /></label>
       <label>To <input type="date" name="to" value={filter.to} required /></label>
       <label>Per
-        <select name="bucket">
-          <option value="day" selected={filter.bucket === 'day'}>day</option>
-          <option value="week" selected={filter.bucket === 'week'}>week</option>
-        </select>
+        <select name="bucket"><Options choices={['day', 'week']} value={filter.bucket} /></select>
       </label>
       <label>Store
         <select name="store">
-          {stores.length > 1 && <option value="all" selected={filter.store === 'all'}>All stores</option>}
-          {stores.map((st) => <option value={st.id} selected={filter.store === st.id}>{st.name}</option>)}
+          <Options choices={[...(stores.length > 1 ? [['all', 'All stores'] as const] : []), ...stores.map((st) => [st.id, st.name] as const)]} value={filter.store} />
         </select>
       </label>
       <button type="submit">Apply</button>

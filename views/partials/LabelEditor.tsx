@@ -1,4 +1,5 @@
 import type { Conversation } from '../../src/conversations/store.ts'
+import { Options } from './Options.tsx'
 
 /** Staff change a conversation's tags and priority; the choices come from the rules file. */
 export function LabelEditor({ c, priorities, tags }: { c: Conversation; priorities: string[]; tags: string[] }) {
@@ -7,7 +8,7 @@ export function LabelEditor({ c, priorities, tags }: { c: Conversation; prioriti
       <label>Priority
         <select name="priority">
           <option value="">none</option>
-          {[...new Set([...priorities, ...(c.priority ? [c.priority] : [])])].map((p) => <option value={p} selected={p === c.priority}>{p}</option>)}
+          <Options choices={[...new Set([...priorities, ...(c.priority ? [c.priority] : [])])]} value={c.priority} />
         </select>
       </label>
       <label class="grow">Tags <input name="tags" value={c.tags.join(', ')} list="known-tags" placeholder="financing, trade-in" /></label>
