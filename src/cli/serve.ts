@@ -37,7 +37,7 @@ Options:
       fetch: app.fetch, port: values.port !== undefined ? Number(values.port) : config.port, idleTimeout: config.idleTimeout, reusePort: shared,
     })
     // Only /metrics, on a port the Fly proxy does not expose (Fly's scraper reaches it over the private network).
-    // Served by the first process only: each process counts its own requests (docs/operations.md).
+    // Served by the first process only: each process counts its own requests (README, PITWALL_WORKERS).
     const metricsServer = config.metrics.port && !worker
       ? Bun.serve({ port: config.metrics.port, fetch: (req) => (new URL(req.url).pathname === '/metrics' ? metricsHandler() : new Response('Not found', { status: 404 })) })
       : undefined

@@ -21,7 +21,6 @@ export interface Workers {
   ready: Promise<void>
   /** Sends SIGTERM to every worker and waits for them to exit (they drain like the first process). */
   stop(): Promise<void>
-  pids(): number[]
 }
 
 /**
@@ -36,7 +35,8 @@ export function startWorkers(count: number, port: number, opts: { restartMs?: nu
   const waiting = new Set(Array.from({ length: count }, (_, i) => i + 1))
   let started!: () => void, failed!: (err: Error) => void
   const ready = new Promise<void>((resolve, reject) => { started = resolve; failed = reject })
-  const timer = setTimeout(() => failed(new Error(`worker ${[...waiting].join(', ')} did not start within ${(opts.startMs ?? 60_000) / 1000} s`)), opts.startMs ?? 60_000)
+  const startMs = opts.startMs ?? 60_000
+  const timer = setTimeout(() => failed(new Error(`worker ${[...waiting].join(', ')} did not start within ${startMs / 1000} s`)), startMs)
   ready.then(() => clearTimeout(timer), () => {})
   if (!count) started()
   const spawn = (n: number) => {
@@ -61,7 +61,6 @@ export function startWorkers(count: number, port: number, opts: { restartMs?: nu
   for (let n = 1; n <= count; n++) spawn(n)
   return {
     ready,
-    pids: () => [...procs.values()].map((p) => p.pid),
     async stop() {
       stopping = true
       const running = [...procs.values()]

@@ -15,12 +15,15 @@ export interface SseWriter {
 /** Bun's "direct" stream controller: writes go to the socket's buffer without a queue of chunks in between. */
 interface DirectController { write(chunk: Uint8Array | string): number; flush(): number | Promise<number>; close(): void }
 
+/** Text as SSE data lines (one `data:` line per line of the text), without the closing blank line. */
+export const sseDataLines = (text: string): string => text.split(/\r\n|\r|\n/).map((line) => `data: ${line}`).join('\n')
+
 /** An SSE message as text: data lines, then event, id and retry fields (the field checks are hono's). */
 export function sseText(m: SseMessage): string {
   for (const key of ['event', 'id'] as const) {
     if (m[key] && /[\r\n]/.test(m[key]!)) throw new Error(`${key} must not contain "\\r" or "\\n"`)
   }
-  const lines = [m.event && `event: ${m.event}`, m.data.split(/\r\n|\r|\n/).map((l) => `data: ${l}`).join('\n'),
+  const lines = [m.event && `event: ${m.event}`, sseDataLines(m.data),
     m.id !== undefined && `id: ${m.id}`, m.retry !== undefined && `retry: ${m.retry}`]
   return lines.filter(Boolean).join('\n') + '\n\n'
 }

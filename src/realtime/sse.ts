@@ -3,7 +3,7 @@ import { getBunServer } from 'hono/bun'
 import type { Server } from 'bun'
 import { isEphemeral, RESYNC, type Bus, type BusEvent } from './bus.ts'
 import { trackStream } from './streams.ts'
-import { sseResponse } from './sse-writer.ts'
+import { sseDataLines, sseResponse } from './sse-writer.ts'
 
 export interface EventStreamOptions {
   bus: Bus
@@ -41,7 +41,7 @@ const encoded = new Map<string, { data: Uint8Array; id: number; frame: Uint8Arra
 function frameBytes(id: number, html: string): Uint8Array {
   let e = encoded.get(html)
   if (!e) {
-    const data = encoder.encode(html.split(/\r\n|\r|\n/).map((line) => `data: ${line}`).join('\n') + '\n')
+    const data = encoder.encode(sseDataLines(html) + '\n')
     e = { data, id: -1, frame: data }
     encoded.set(html, e)
     if (encoded.size > 32) encoded.delete(encoded.keys().next().value!)
