@@ -17,9 +17,11 @@ export function Layout({ title, children, staff, bodyClass }: LayoutProps) {
         <meta name="htmx-config" content='{"noSwap":[204,304]}' />
         <title>{title}</title>
         <link rel="stylesheet" href="/static/app.css" />
+        {/* app.js first: its listeners (e.g. marking a live stream's `ready`) must exist before htmx starts, which it
+            may do as soon as its own deferred script runs — an SSE stream can connect while app.js is still loading. */}
+        <script src="/static/app.js" defer></script>
         <script src="/static/htmx.min.js" defer></script>
         <script src="/static/hx-sse.min.js" defer></script>
-        <script src="/static/app.js" defer></script>
       </head>
       <body class={bodyClass}>
         {staff && (
