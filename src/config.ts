@@ -59,6 +59,7 @@ const EnvSchema = v.object({
     v.string(), v.regex(/^\d{1,2}$/, 'PITWALL_WORKERS must be a whole number of processes from 1 to 32'), v.transform(Number),
     v.minValue(1, 'PITWALL_WORKERS must be a whole number of processes from 1 to 32'), v.maxValue(32, 'PITWALL_WORKERS must be a whole number of processes from 1 to 32'),
   ), '1'),
+  PITWALL_DB_PREPARE: v.optional(v.picklist(['auto', 'on', 'off'], 'PITWALL_DB_PREPARE must be auto, on or off'), 'auto'),
   METRICS_TOKEN: v.optional(v.pipe(v.string(), v.trim(), v.minLength(16, 'METRICS_TOKEN must be at least 16 characters'))),
   METRICS_PORT: v.optional(v.pipe(
     v.string(), v.regex(/^\d{1,5}$/, 'METRICS_PORT must be a port number from 1 to 65535'), v.transform(Number),
@@ -71,6 +72,12 @@ export interface Config {
   databaseUrl?: string
   /** LISTEN/NOTIFY and advisory locks need a direct (unpooled) connection. */
   directDatabaseUrl?: string
+  /**
+   * Named prepared statements on PostgreSQL: parsed and planned once per connection, one round trip a query instead of
+   * two. `auto`: on unless DATABASE_URL is a pooler's (DIRECT_DATABASE_URL set apart), where PgBouncer before 1.21 or
+   * without max_prepared_statements would mix them up between clients.
+   */
+  prepareStatements: boolean
   dataDir: string
   rulesPath: string
   storeId: string
@@ -120,6 +127,7 @@ export function loadConfig(env: Env = process.env, opts: { ensureSecret?: boolea
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
     directDatabaseUrl: e.DIRECT_DATABASE_URL ?? e.DATABASE_URL,
+    prepareStatements: e.PITWALL_DB_PREPARE === 'auto' ? !e.DIRECT_DATABASE_URL || e.DIRECT_DATABASE_URL === e.DATABASE_URL : e.PITWALL_DB_PREPARE === 'on',
     dataDir,
     rulesPath: resolve(e.PITWALL_RULES ?? defaultRulesPath()),
     storeId: e.PITWALL_STORE,

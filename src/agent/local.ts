@@ -106,16 +106,17 @@ async function searchDraft(deps: LocalDeps, req: AnswerRequest, asked: string): 
     : undefined
   // Price and spec questions also search price sheets or guides directly: BM25 tends to prefer part names ("oil change kit").
   const side = PRICE_INTENT.test(req.text) && !priceFilter ? 'price_sheet' : SPEC_INTENT.test(req.text) ? 'guide' : undefined
-  const [r, extra] = await Promise.all([
-    deps.source.search({ q, storeId: req.storeId, now: req.now, limit: 8, ...(priceFilter ? { filters: priceFilter } : {}) }),
-    side ? deps.source.search({ q, storeId: req.storeId, now: req.now, limit: 2, type: side }) : undefined,
-  ])
+  const r = await deps.source.search({ q, storeId: req.storeId, now: req.now, limit: 8, ...(priceFilter ? { filters: priceFilter } : {}) })
   let hits = current(r.hits, req.now)
   if (priceFilter && hits.every((h) => h.type !== 'unit')) {
     // A price limit filters every type; without any unit it may have hidden the document that answers.
     hits = current((await deps.source.search({ q, storeId: req.storeId, now: req.now, limit: 8 })).hits, req.now)
   }
-  if (extra) hits = [...hits, ...current(extra.hits, req.now).filter((x) => !hits.some((h) => h.id === x.id))]
+  // Only when the main search found none of that type: a second search is half the cost of answering.
+  if (side && !hits.some((h) => h.type === side)) {
+    const extra = await deps.source.search({ q, storeId: req.storeId, now: req.now, limit: 2, type: side })
+    hits = [...hits, ...current(extra.hits, req.now).filter((x) => !hits.some((h) => h.id === x.id))]
+  }
   if (!hits.length) return { text: NO_ANSWER, citations: [], confidence: 0, sources: [] }
   const top = hits.slice(0, 10)
   const knowledge = top.filter((h) => h.type !== 'unit' && h.type !== 'part').map((h) => h.id)

@@ -42,7 +42,9 @@ export async function postCustomerMessage(s: Services, input: CustomerMessageInp
   const stored = !reopened ? await storeNew(s, conv, m) : await s.db.transaction(async (tx) => {
     const r = await insertMessage(tx, m)
     if (r.duplicate) return { ...r, current: conv, events: [] }
-    const current = await updateConversation(tx, conv.id, { lastMessageAt: r.message.createdAt, status: 'bot', closedAt: null, assigneeId: null })
+    const current = await updateConversation(tx, conv.id, {
+      lastMessageAt: r.message.createdAt, lastRiderText: r.message.body, lastRiderAt: r.message.createdAt, status: 'bot', closedAt: null, assigneeId: null,
+    })
     const events = [await appendEvent(tx, messageEvent(current, r.message))]
     events.push(await appendEvent(tx, { storeId: conv.storeId, conversationId: conv.id, kind: 'status', data: { from: 'closed', to: 'bot' } }))
     return { ...r, current, events }
@@ -54,7 +56,9 @@ export async function postCustomerMessage(s: Services, input: CustomerMessageInp
     return { message, duplicate }
   }
   if (kinds.length) await botSays(s, current, REDACTION_NOTE, `redaction:${message.id}`, 'system')
-  await respondOnce(s, current, message)
+  // The conversation's first message (the statement that stored it says so) is its whole transcript.
+  const first = !kinds.length && current.firstMessageAt?.getTime() === message.createdAt.getTime()
+  await respondOnce(s, current, message, first ? [message] : undefined)
   return { message, duplicate }
 }
 
@@ -67,10 +71,10 @@ async function storeNew(s: Services, conv: Conversation, m: NewMessage): Promise
 /** Rider messages being answered in this process, so a quick retry does not answer the same message twice. */
 const answering = new Set<string>()
 
-async function respondOnce(s: Services, conv: Conversation, message: Message) {
+async function respondOnce(s: Services, conv: Conversation, message: Message, transcriptSoFar?: Message[]) {
   answering.add(message.id)
   try {
-    await respond(s, conv, message)
+    await respond(s, conv, message, transcriptSoFar)
   } finally {
     answering.delete(message.id)
   }
@@ -89,9 +93,9 @@ async function unanswered(s: Services, conv: Conversation, message: Message): Pr
 }
 
 /** Triage, then: hand off (tell the rider who replies and when), offer a person, or answer. */
-async function respond(s: Services, conv: Conversation, message: Message) {
+async function respond(s: Services, conv: Conversation, message: Message, known?: Message[]) {
   // The transcript is read once per message (if anything needs it): triage, the answer and a handoff summary share it.
-  let read: Promise<Message[]> | undefined
+  let read: Promise<Message[]> | undefined = known && Promise.resolve(known)
   const lines = () => (read ??= transcript(s.db, conv.id, { includeInternal: false }))
   const [decision, llmTags] = await Promise.all([
     s.triage ? s.triage(triageContext(s, await lines(), message)) : undefined,
@@ -102,8 +106,10 @@ async function respond(s: Services, conv: Conversation, message: Message) {
     decision.trace.push({ rule: `tag:${t}`, step: 'match', source: 'llm', condition: 'llm_tag' })
   }
   let current = conv
+  // When the AI will answer, the decision is stored with its answer (same statement); otherwise now.
+  const withAnswer = !!decision && decision.action !== 'handoff' && !!s.answerer && aiAnswers(conv.status)
   if (decision) {
-    await s.db.update(messages).set({ decision }).where(eq(messages.id, message.id))
+    if (!withAnswer) await storeDecision(s, message, decision)
     current = await applyDecision(s, conv, message, decision, decision.action === 'handoff' ? await lines() : undefined)
   }
   if (decision?.action === 'handoff' && conv.status === 'bot' && current.status === 'waiting') {
@@ -116,15 +122,18 @@ async function respond(s: Services, conv: Conversation, message: Message) {
     await botSays(s, current, decision?.reply ?? ACK_LINE, `bot:${message.id}`)
     return
   }
-  await answer(s, current, message, await lines(), decision)
+  await answer(s, current, message, await lines(), decision, withAnswer ? decision : undefined)
 }
+
+const storeDecision = (s: Services, message: Message, decision: Decision) =>
+  s.db.update(messages).set({ decision }).where(eq(messages.id, message.id))
 
 /**
  * The AI answers from the DMS content (streamed as draft signals, then stored with its citations);
  * a guardrail or tool handoff, a flag, or low retrieval confidence then feeds back into the rules.
- * `lines` is the transcript up to and including the rider's message.
+ * `lines` is the transcript up to and including the rider's message; `unstored`, the decision to store with the answer.
  */
-async function answer(s: Services, conv: Conversation, message: Message, lines: Message[], decision?: Decision) {
+async function answer(s: Services, conv: Conversation, message: Message, lines: Message[], decision?: Decision, unstored?: Decision) {
   const earlier = lines.filter((m) => m.id !== message.id)
   const lastBot = earlier.findLast((m) => m.author === 'bot' && m.citations)
   const history = earlier.map((m) => ({ author: m.author, text: m.body }))
@@ -132,13 +141,19 @@ async function answer(s: Services, conv: Conversation, message: Message, lines: 
   const a = await s.answerer!.answer({
     storeId: conv.storeId, text: message.body, history, now: s.now(), onText: draft,
     focus: focusFromCitations(lastBot?.citations as Citation[] | undefined) ?? focusFromHistory(history),
+  }).catch(async (err) => {
+    if (unstored) await storeDecision(s, message, unstored)
+    throw err
   })
   const offer = decision?.action === 'suggest_handoff' ? `\n\n${decision.reply ?? offerLine(decision.department)}` : ''
   // The answer fact for insights is stored with the reply (same statement), once.
   const { message: reply } = await sayAndPublish(s, conv, {
     conversationId: conv.id, author: 'bot', body: a.text + offer, clientId: `bot:${message.id}`,
     citations: a.citations, decision: { source: a.source, confidence: a.confidence, guardrails: a.guardrails ?? [] },
-  }, { fact: { kind: 'answer' satisfies FactKind, data: { questionId: message.id, confidence: a.confidence, source: a.source, handoff: a.handoff?.via ?? null } } })
+  }, {
+    fact: { kind: 'answer' satisfies FactKind, data: { questionId: message.id, confidence: a.confidence, source: a.source, handoff: a.handoff?.via ?? null } },
+    ...(unstored ? { decide: { messageId: message.id, decision: unstored } } : {}),
+  })
   // The transcript now, as a fresh read would give it: the answer is the newest public line.
   const now = [...lines.filter((m) => m.id !== reply.id), reply]
   if (a.handoff || a.flagged) {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, sql, type SQL } from 'drizzle-orm'
 import { rows, type Db } from '../db/client.ts'
 import { conversations, customers, events, messages, staffUsers, stores, type ConversationStatus, type MessageAuthor } from '../db/schema.ts'
 import { metrics } from '../ops/metrics.ts'
@@ -11,8 +11,8 @@ export type Customer = typeof customers.$inferSelect
 export interface ConversationCard extends Conversation {
   customerName: string | null
   assigneeName: string | null
+  /** What the rider last said. */
   lastMessage: string | null
-  lastAuthor: MessageAuthor | null
 }
 
 export type Store = typeof stores.$inferSelect
@@ -103,6 +103,14 @@ function fromJson<T>(table: typeof messages | typeof conversations, json: unknow
   return out as T
 }
 
+/**
+ * The card's copy of the rider's latest message, set from the stored message `m`: only a rider's message that is
+ * newer than the one held changes it (two statements committing out of order keep the newest).
+ */
+const riderCard = sql.raw(`last_rider_text = case when m.author = 'customer' and m.created_at >= coalesce(conversations.last_rider_at, '-infinity')
+    then m.body else conversations.last_rider_text end,
+  last_rider_at = case when m.author = 'customer' then greatest(conversations.last_rider_at, m.created_at) else conversations.last_rider_at end`)
+
 const jsonb = (v: unknown) => (v === undefined || v === null ? sql`null` : sql`${JSON.stringify(v)}::jsonb`)
 
 /**
@@ -111,7 +119,8 @@ const jsonb = (v: unknown) => (v === undefined || v === null ? sql`null` : sql`$
  * and returns the stored message with `duplicate: true` (and no event to publish, no fact recorded).
  */
 export async function storeMessage(
-  db: Db, storeId: string, m: NewMessage, opts: { fact?: { kind: string; data: Record<string, unknown> }; notify?: string } = {},
+  db: Db, storeId: string, m: NewMessage,
+  opts: { fact?: { kind: string; data: Record<string, unknown> }; notify?: string; decide?: { messageId: string; decision: unknown } } = {},
 ): Promise<{ message: Message; duplicate: boolean; conversation?: Conversation; eventId?: number; notified: boolean }> {
   // An analytics fact about the new message (not published) rides along; its data gets the message's id.
   const fact = opts.fact
@@ -119,6 +128,10 @@ export async function storeMessage(
       insert into events (store_id, conversation_id, kind, data)
       select ${storeId}, m.conversation_id, ${opts.fact.kind}, ${JSON.stringify(opts.fact.data)}::jsonb || jsonb_build_object('messageId', m.id) from m
     )`
+    : sql``
+  // The triage decision on the rider's message this answers, stored by the same statement (one round trip less).
+  const decide = opts.decide
+    ? sql`, d as (update messages set decision = ${jsonb(opts.decide.decision)} where id = ${opts.decide.messageId})`
     : sql``
   // On the PostgreSQL bus the event is published by the same statement (delivered on commit): no window where it is
   // stored but never announced because the process died in between.
@@ -133,13 +146,14 @@ export async function storeMessage(
       values (${m.conversationId}, ${m.author}, ${m.staffId ?? null}, ${m.body}, ${m.clientId}, ${m.internal ?? false}, ${jsonb(m.decision)}, ${jsonb(m.citations)})
       on conflict do nothing returning *
     ), c as (
-      update conversations set last_message_at = m.created_at, updated_at = ${new Date().toISOString()}::timestamptz
+      update conversations set last_message_at = m.created_at, first_message_at = coalesce(conversations.first_message_at, m.created_at),
+        ${riderCard}, updated_at = ${new Date().toISOString()}::timestamptz
       from m where conversations.id = m.conversation_id returning conversations.*
     ), e as (
       insert into events (store_id, conversation_id, kind, data)
       select ${storeId}, m.conversation_id, 'message', jsonb_build_object('messageId', m.id, 'author', m.author, 'internal', m.internal) from m
       returning id
-    )${fact}${notify}
+    )${fact}${decide}${notify}
     select (select row_to_json(m) from m) as message, (select row_to_json(c) from c) as conversation, (select id from e) as event_id${opts.notify ? sql`, (select count(*) from n) as notified` : sql``}`)
   if (!r?.message) return { ...(await insertMessage(db, m)), notified: false } // a retry: the stored message (the insert finds the conflict again)
   metrics.messages.inc({ author: m.author })
@@ -195,7 +209,8 @@ function viewCondition(view: InboxView, staffId?: string): SQL | undefined {
 }
 
 function filters(storeId: string, q: InboxQuery): SQL[] {
-  const conds: SQL[] = [eq(conversations.storeId, storeId), sql`exists (select 1 from ${messages} m where m.conversation_id = ${conversations.id})`]
+  // A conversation is created just before its first message; until that is stored it is nothing to show.
+  const conds: SQL[] = [eq(conversations.storeId, storeId), isNotNull(conversations.firstMessageAt)]
   if (q.department) conds.push(eq(conversations.department, q.department))
   if (q.priority) conds.push(eq(conversations.priority, q.priority))
   if (q.tag) conds.push(sql`${conversations.tags} @> ${JSON.stringify([q.tag])}::jsonb`)
@@ -207,9 +222,6 @@ function filters(storeId: string, q: InboxQuery): SQL[] {
 /** Inbox cards for a view: "needs a person" by priority rank then longest waiting, the rest newest activity first. */
 export async function listCards(db: Db, storeId: string, q: InboxQuery = {}): Promise<ConversationCard[]> {
   const view = q.view ?? 'all'
-  // The card shows what the rider last said: that is what staff triage on.
-  const lastMessage = sql<string | null>`(select m.body from ${messages} m where m.conversation_id = ${conversations.id} and m.author = 'customer' order by m.created_at desc, m.id desc limit 1)`
-  const lastAuthor = sql<MessageAuthor | null>`(select m.author from ${messages} m where m.conversation_id = ${conversations.id} and m.internal = false order by m.created_at desc, m.id desc limit 1)`
   const conds = filters(storeId, q)
   const v = viewCondition(view, q.staffId)
   if (v) conds.push(v)
@@ -217,14 +229,15 @@ export async function listCards(db: Db, storeId: string, q: InboxQuery = {}): Pr
     ? [asc(conversations.priorityRank), asc(conversations.waitingSince)]
     : [desc(conversations.lastMessageAt)]
   const rows = await db.select({
-    c: conversations, customerName: customers.name, assigneeName: staffUsers.name, lastMessage, lastAuthor,
+    c: conversations, customerName: customers.name, assigneeName: staffUsers.name,
   }).from(conversations)
     .innerJoin(customers, eq(customers.id, conversations.customerId))
     .leftJoin(staffUsers, eq(staffUsers.id, conversations.assigneeId))
     .where(and(...conds))
     .orderBy(...order)
     .limit(q.limit ?? 100)
-  return rows.map((r) => ({ ...r.c, customerName: r.customerName, assigneeName: r.assigneeName, lastMessage: r.lastMessage, lastAuthor: r.lastAuthor }))
+  // The card shows what the rider last said: that is what staff triage on.
+  return rows.map((r) => ({ ...r.c, customerName: r.customerName, assigneeName: r.assigneeName, lastMessage: r.c.lastRiderText }))
 }
 
 /** How many conversations each view holds under the same filters (one query). */

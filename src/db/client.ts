@@ -28,6 +28,24 @@ export interface OpenOptions {
   /** A dump to start from (fast per-test databases). */
   loadDataDir?: Blob | File
   max?: number
+  /** PostgreSQL: named prepared statements for every query (default true; see Config.prepareStatements). */
+  prepare?: boolean
+}
+
+/**
+ * drizzle runs every query through postgres.js `unsafe()` unprepared, and postgres.js then asks the server to
+ * describe each parameterised statement before running it: two round trips and a fresh parse and plan per query.
+ * Prepared (named, once per connection and query text), a query is one round trip and no re-planning: about a
+ * third of the client CPU and of the database's per query (bench/RESULTS.md, chat load).
+ */
+function preparing(pg: postgres.Sql): postgres.Sql {
+  return new Proxy(pg, {
+    get(target, key, receiver) {
+      if (key !== 'unsafe') return Reflect.get(target, key, receiver)
+      return (query: string, params?: unknown[], options: Record<string, unknown> = {}) =>
+        target.unsafe(query, params as postgres.ParameterOrJSON<never>[], { ...options, prepare: true })
+    },
+  })
 }
 
 /** Counts statements (cheap, always on): the load bench reports statements per rider message from it. */
@@ -39,7 +57,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       max: opts.max ?? 10, max_lifetime: 600, idle_timeout: 300, onnotice: () => {},
       connection: { application_name: 'pitwall' },
     })
-    return { kind: 'postgres', db: drizzlePg(pg, { schema, logger }) as unknown as Db, pg, close: () => pg.end({ timeout: 5 }) }
+    const client = opts.prepare === false ? pg : preparing(pg)
+    return { kind: 'postgres', db: drizzlePg(client, { schema, logger }) as unknown as Db, pg, close: () => pg.end({ timeout: 5 }) }
   }
   if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true })
   const lite = await PGlite.create({ dataDir: opts.pgliteDir, loadDataDir: opts.loadDataDir, ...(await pgliteAssets()) })

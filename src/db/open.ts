@@ -5,7 +5,7 @@ import { openDatabase, pgliteDirFor, type Database } from './client.ts'
 
 /** The database a command or the server uses: PostgreSQL when DATABASE_URL is set, else PGlite in the data dir. */
 export async function openDatabaseFor(config: Config): Promise<Database> {
-  if (config.databaseUrl) return openDatabase({ databaseUrl: config.databaseUrl })
+  if (config.databaseUrl) return openDatabase({ databaseUrl: config.databaseUrl, prepare: config.prepareStatements })
   const dir = pgliteDirFor(config.dataDir)
   const isNew = !existsSync(dir) || readdirSync(dir).length === 0
   checkDataDir(config.dataDir, dir, isNew ? MIN_FREE_NEW_STORE_BYTES : MIN_FREE_BYTES)

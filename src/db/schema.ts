@@ -87,6 +87,11 @@ export const conversations = pgTable('conversations', {
   escalationTrace: jsonb('escalation_trace').$type<unknown>(),
   waitingSince: ts('waiting_since'),
   lastMessageAt: ts('last_message_at').notNull().defaultNow(),
+  /** When the rider's first message was stored (null: created, nothing said yet — the inbox leaves it out). */
+  firstMessageAt: ts('first_message_at'),
+  /** The rider's latest message and when it was sent: what the inbox card shows, kept with every message stored. */
+  lastRiderText: text('last_rider_text'),
+  lastRiderAt: ts('last_rider_at'),
   closedAt: ts('closed_at'),
   createdAt: created(),
   updatedAt: ts('updated_at').notNull().defaultNow(),

@@ -372,11 +372,13 @@ function checkSeq(seq: Node[]): void {
         clash[0].chained = chained = true
       }
       const anchored = !!prev && ((prev.kind === 'assert' && !!prev.anchor) || (prev.kind !== 'assert' && !chars(prev).intersects(s)))
-      if (!nullable(n)) open = open.filter((o) => s.subsetOf(o.set))
+      // A required part ends the reach of an earlier repeat only if that repeat can match none of its characters:
+      // in a{1,200}\w(a)*, \w can be one more "a", so both repeats still share every run of a's.
+      if (!nullable(n)) open = open.filter((o) => s.intersects(o.set))
       open.push({ set: s, anchored, chained })
     } else if (!nullable(n)) {
       const s = chars(n)
-      open = open.filter((o) => s.subsetOf(o.set))
+      open = open.filter((o) => s.intersects(o.set))
     }
     if (!nullable(n) || (n.kind === 'assert' && n.anchor)) prev = n
   }

@@ -8,6 +8,10 @@ export interface SseWriter {
   readonly aborted: boolean
   readonly closed: boolean
   write(chunk: Uint8Array | string): Promise<void>
+  /** Writes without waiting: for fan-out to many streams at once. While the socket has not taken it all, `backlogged`. */
+  writeNow(chunk: Uint8Array | string): void
+  /** A `writeNow` is still waiting for the socket (a slow reader): send through `write`, which waits. */
+  readonly backlogged: boolean
   writeSSE(message: SseMessage): Promise<void>
   onAbort(listener: () => void): void
 }
@@ -40,7 +44,7 @@ export function sseResponse(c: Context, run: (stream: SseWriter) => Promise<void
   let controller: DirectController | undefined
   const pending: Array<Uint8Array | string> = []
   const listeners: Array<() => void> = []
-  const state = { aborted: false, closed: false }
+  const state = { aborted: false, closed: false, backlogged: false }
   const abort = () => {
     if (state.aborted) return
     state.aborted = true
@@ -55,6 +59,16 @@ export function sseResponse(c: Context, run: (stream: SseWriter) => Promise<void
       controller.write(chunk)
       await controller.flush()
     },
+    writeNow(chunk) {
+      if (state.aborted || state.closed) return
+      if (!controller) { pending.push(chunk); return }
+      controller.write(chunk)
+      const flushed = controller.flush() as unknown
+      if (!(flushed instanceof Promise)) return // taken by the socket (a byte count), or nothing to flush
+      state.backlogged = true
+      flushed.then(() => { state.backlogged = false }, () => { state.backlogged = false })
+    },
+    get backlogged() { return state.backlogged },
     writeSSE(message) { return writer.write(sseText(message)) },
     onAbort(listener) { if (state.aborted) listener(); else listeners.push(listener) },
   }

@@ -1,9 +1,10 @@
 import type { Context } from 'hono'
 import { getBunServer } from 'hono/bun'
 import type { Server } from 'bun'
-import { isEphemeral, RESYNC, type Bus, type BusEvent } from './bus.ts'
+import { Fanout, isEphemeral, RESYNC, type Bus, type BusEvent } from './bus.ts'
 import { trackStream } from './streams.ts'
 import { sseDataLines, sseResponse } from './sse-writer.ts'
+import { errorFields, log } from '../ops/log.ts'
 
 export interface EventStreamOptions {
   bus: Bus
@@ -25,6 +26,22 @@ export interface EventStreamOptions {
    * becomes one render and one frame per view, not one per event and stream; 0 sends every wake-up at once.
    */
   flushMs?: number
+  /**
+   * With `renderBatch`: streams showing the same thing (one inbox view of one staff member) name the same group. They
+   * share one bus subscription, one flush timer and one render per flush (`prepare`), and each stream's frame is
+   * then written synchronously from that render (`step`, which must be what `renderBatch` does after `prepare`):
+   * a thousand open inboxes cost one filter per event and one socket write per stream and flush, with no promise
+   * chain a stream. A stream still replaying, catching up after a resync or with a full socket takes its batches
+   * through `renderBatch` instead. Every stream of a group must accept the same events: the first one's serve all.
+   * Without a group, a batch stream is a group of its own (same throttle, its own subscription).
+   */
+  group?: BatchGroupOptions
+  /**
+   * The one conversation this stream shows (a rider's chat, a staff member's conversation page): the stream is
+   * registered under it, so an event reaches only its own conversation's streams instead of every open stream
+   * filtering it. `accept` still applies.
+   */
+  conversationId?: string
   keepAliveMs?: number
   /** Called every keep-alive tick while the stream is open (presence heartbeats). */
   onTick?: () => void
@@ -99,6 +116,104 @@ const flushTick = (ms: number): Promise<void> => {
   return clock.next()
 }
 
+export interface BatchGroupOptions {
+  name: string
+  /** The render every stream of the group shares for a batch. */
+  prepare(batch: BusEvent[]): Promise<unknown>
+  /** What this stream writes for a shared render (null: nothing changed for it). */
+  step(prepared: unknown): string | null
+}
+
+interface GroupMember { take(batch: BusEvent[], prepared: unknown): void; resync(): void }
+
+/** The shared subscription of a group of batch streams: events queue once, and each flush renders once for all. */
+class BatchGroup {
+  private members = new Set<GroupMember>()
+  private queue: BusEvent[] = []
+  private scheduled = false
+  private chain: Promise<void> = Promise.resolve()
+  private readonly unsubscribe: () => void
+  constructor(bus: Bus, accept: (e: BusEvent) => boolean, private readonly prepare: (batch: BusEvent[]) => Promise<unknown>,
+    private readonly flushMs: number, private readonly onEmpty: () => void) {
+    this.unsubscribe = bus.subscribe((e) => {
+      if (e.kind === RESYNC) { for (const m of this.members) m.resync(); return }
+      if (isEphemeral(e) || !accept(e)) return
+      this.queue.push(e)
+      if (this.scheduled) return
+      this.scheduled = true
+      void (this.flushMs > 0 ? flushTick(this.flushMs) : Promise.resolve()).then(() => {
+        this.scheduled = false
+        // Flushes run one after another, so a slow render can never put an older frame after a newer one.
+        this.chain = this.chain.then(() => this.flush())
+      })
+    })
+  }
+  private async flush() {
+    const batch = this.queue.splice(0).sort((a, b) => a.id - b.id)
+    if (!batch.length || !this.members.size) return
+    let prepared: unknown
+    try {
+      prepared = await this.prepare(batch)
+    } catch (err) {
+      log.warn('inbox render failed; streams retry on the next change', errorFields(err))
+      return
+    }
+    for (const m of this.members) m.take(batch, prepared)
+  }
+  join(m: GroupMember): () => void {
+    this.members.add(m)
+    return () => {
+      if (!this.members.delete(m) || this.members.size) return
+      this.unsubscribe()
+      this.onEmpty()
+    }
+  }
+}
+
+const groups = new WeakMap<Bus, Map<string, BatchGroup>>()
+
+/** One bus subscription per process for every conversation stream, each event handed to its conversation's streams. */
+const byConversation = new WeakMap<Bus, { streams: Map<string, Fanout>; unsubscribe: () => void }>()
+
+function subscribeConversation(bus: Bus, conversationId: string, listener: (e: BusEvent) => void): () => void {
+  let index = byConversation.get(bus)
+  if (!index) {
+    const streams = new Map<string, Fanout>()
+    const unsubscribe = bus.subscribe((e) => {
+      if (e.kind === RESYNC) { for (const fan of streams.values()) fan.emit(e); return }
+      if (e.conversationId) streams.get(e.conversationId)?.emit(e)
+    })
+    byConversation.set(bus, (index = { streams, unsubscribe }))
+  }
+  const { streams } = index
+  let fan = streams.get(conversationId)
+  if (!fan) streams.set(conversationId, (fan = new Fanout()))
+  const off = fan.subscribe(listener)
+  let done = false
+  return () => {
+    if (done) return
+    done = true
+    off()
+    if (fan!.size) return
+    streams.delete(conversationId)
+    if (!streams.size && byConversation.get(bus) === index) { index!.unsubscribe(); byConversation.delete(bus) }
+  }
+}
+
+let loneStreams = 0
+
+/** Events a grouped stream keeps while it cannot write (catching up, or its reader is slow). */
+export const MAX_BACKLOG = 256
+
+function joinGroup(bus: Bus, o: BatchGroupOptions, accept: (e: BusEvent) => boolean, flushMs: number, member: GroupMember): () => void {
+  let byName = groups.get(bus)
+  if (!byName) groups.set(bus, (byName = new Map()))
+  const key = `${flushMs}\n${o.name}`
+  let g = byName.get(key)
+  if (!g) byName.set(key, (g = new BatchGroup(bus, accept, o.prepare, flushMs, () => { if (byName!.get(key) === g) byName!.delete(key) })))
+  return g.join(member)
+}
+
 export const lastEventId = (c: Context, fallback: number): number => {
   const raw = c.req.header('last-event-id') ?? c.req.query('after')
   const n = raw && /^\d{1,15}$/.test(raw) ? Number(raw) : NaN
@@ -122,12 +237,37 @@ export function eventStream(c: Context, o: EventStreamOptions) {
     let ended!: () => void
     const done = new Promise<void>((r) => { ended = r })
     const untrack = trackStream({ end: (ms) => { endRetry = ms; wake?.(); return done } })
-    const unsubscribe = o.bus.subscribe((e) => {
-      if (e.kind === RESYNC) { resync = true; wake?.(); return }
-      if (!o.accept(e)) return
-      queue.push(e)
-      wake?.()
-    })
+    const flushMs = o.flushMs ?? BATCH_FLUSH_MS
+    // Every batch stream goes through a group; one without a group of its own is a group of one.
+    const group = o.renderBatch ? (o.group ?? { name: `stream ${++loneStreams}`, prepare: o.renderBatch, step: (html) => html as string | null }) : undefined
+    const subscribe = (fn: (e: BusEvent) => void) => (o.conversationId ? subscribeConversation(o.bus, o.conversationId, fn) : o.bus.subscribe(fn))
+    // A grouped stream writes straight from its group's render once it is live (replayed, caught up, socket keeping up).
+    let live = false
+    const unsubscribe = group
+      ? joinGroup(o.bus, group, o.accept, flushMs, {
+        take: (batch, prepared) => {
+          if (!live || resync || queue.length || stream.backlogged) {
+            for (const e of batch) queue.push(e)
+            // A reader that stopped reading must not grow this without end: the frame shows the whole list as it is
+            // now, so only the newest events matter (older handoff notices are dropped with them).
+            if (queue.length > MAX_BACKLOG) queue.splice(0, queue.length - MAX_BACKLOG)
+            wake?.()
+            return
+          }
+          const id = batch[batch.length - 1].id
+          if (id <= sent) return
+          sent = id
+          const html = group.step(prepared)
+          if (html) stream.writeNow(frameBytes(sent, html))
+        },
+        resync: () => { resync = true; wake?.() },
+      })
+      : subscribe((e) => {
+        if (e.kind === RESYNC) { resync = true; wake?.(); return }
+        if (!o.accept(e)) return
+        queue.push(e)
+        wake?.()
+      })
     stream.onAbort(() => { unsubscribe(); wake?.() })
     const send = async (e: BusEvent) => {
       if (isEphemeral(e)) {
@@ -154,6 +294,7 @@ export function eventStream(c: Context, o: EventStreamOptions) {
     try {
       await stream.writeSSE({ event: 'ready', data: String(sent) })
       await replayMissed()
+      live = !!group && !resync && !queue.length
       o.onTick?.()
       const keepAlive = setInterval(() => {
         void stream.write(': keepalive\n\n').catch(() => {})
@@ -163,13 +304,12 @@ export function eventStream(c: Context, o: EventStreamOptions) {
         while (!stream.aborted && !stream.closed && endRetry === undefined) {
           if (queue.length === 0 && !resync && endRetry === undefined) await new Promise<void>((r) => { wake = r })
           wake = undefined
-          const flushMs = o.flushMs ?? BATCH_FLUSH_MS
-          if (o.renderBatch && flushMs > 0 && endRetry === undefined) await flushTick(flushMs)
           // The bus reconnected (database restart): what was published meanwhile is only in `events`.
           if (resync) { resync = false; await replayMissed() }
           queue.sort((a, b) => a.id - b.id) // ephemeral signals (id 0) go first: they are never stale-sensitive
           if (o.renderBatch) await sendBatch(queue.splice(0))
           else while (queue.length) await send(queue.shift()!)
+          live = !!group && !resync && !queue.length && !stream.backlogged
         }
         // A named event: htmx's SSE extension applies `retry` only from a message with data or a name.
         if (endRetry !== undefined && !stream.aborted) await stream.writeSSE({ event: 'reconnect', data: '', retry: endRetry }).catch(() => {})

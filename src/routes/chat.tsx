@@ -147,6 +147,7 @@ export function chatRoutes(s: Services) {
       bus: s.bus,
       after: await latestEventId(s.db, storeId),
       accept: (e) => e.conversationId === id,
+      conversationId: id,
       replay: (afterId) => eventsSince(s.db, { storeId, conversationId: id, afterId }),
       render: (e) => riderEventHtml(s, e, timezone),
     })

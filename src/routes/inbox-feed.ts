@@ -53,15 +53,18 @@ export class SharedInboxRenders {
 /**
  * What one stream writes for a batch: what changed since its last frame (the list as a card patch when that is
  * smaller than the whole list, the tabs if they changed) and notices. Null when nothing changed.
+ * `prepare` is the part every stream of the view shares (the render and the batch's notices), `step` the stream's
+ * own (from its last frame), `render` both in one.
  */
 export function changedParts(frame: () => Promise<InboxFrame>, notices: (batch: BusEvent[]) => Promise<string>) {
   let last: InboxFrame | undefined
-  return async (batch: BusEvent[]): Promise<string | null> => {
-    const [f, notes] = await Promise.all([frame(), notices(batch)])
+  const prepare = async (batch: BusEvent[]) => { const [f, notes] = await Promise.all([frame(), notices(batch)]); return { f, notes } }
+  const step = ({ f, notes }: { f: InboxFrame; notes: string }): string | null => {
     const html = transition(last, f)
     last = f
     return (notes ? html + notes : html) || null
   }
+  return { prepare, step, render: async (batch: BusEvent[]) => step(await prepare(batch)) }
 }
 
 const transitions = new WeakMap<InboxFrame, { to: InboxFrame; html: string }>()

@@ -15,7 +15,7 @@ import { RulesBanner } from '../../views/partials/RulesBanner.tsx'
 import { describeIssues, isJson, parseBody, StaffMessageInput, requireStaff, UUID, type Env } from './middleware.ts'
 import { handoffNotice, inboxHtml, notifyHtml, staffConversationEventHtml, staffName } from './live.tsx'
 import { changedParts, perEventMemo, SharedInboxRenders } from './inbox-feed.ts'
-import { isEphemeral } from '../realtime/bus.ts'
+import { isEphemeral, type BusEvent } from '../realtime/bus.ts'
 import { staffNamesFor } from './names.ts'
 import { typingSignal } from '../realtime/presence.ts'
 import { suggestReply } from '../agent/assist.ts'
@@ -61,6 +61,11 @@ export function inboxRoutes(s: Services) {
   // Streams showing the same view share one render per change; handoff notices are looked up once per event.
   const shared = new SharedInboxRenders(s.bus)
   const notice = perEventMemo((e) => handoffNotice(s, e))
+  // Only handoffs notify; the rest of a busy batch (every rider message is an event) costs nothing here.
+  const noticesFor = (staff: { departments: string[]; role: string }) => async (batch: BusEvent[]) => {
+    const handoffs = batch.filter((e) => e.kind === 'handoff')
+    return handoffs.length ? (await Promise.all(handoffs.map(async (e) => notifyHtml(await notice(e), staff)))).join('') : ''
+  }
   app.get('/events', async (c) => {
     const staff = c.get('staff')
     const { query } = parseInboxQuery(c.req.query())
@@ -70,17 +75,18 @@ export function inboxRoutes(s: Services) {
     const q = { ...query, staffId: staff.id }
     const key = JSON.stringify([staff.storeId, q])
     const forget = shared.open(key)
-    const renderBatch = changedParts(() => shared.frame(key, () => inboxHtml(s, staff.storeId, q, timezone)),
-      async (batch) => (await Promise.all(batch.map(async (e) => notifyHtml(await notice(e), staff)))).join(''))
+    const parts = changedParts(() => shared.frame(key, () => inboxHtml(s, staff.storeId, q, timezone)), noticesFor(staff))
     return eventStream(c, {
       onClose: () => { release(); forget() },
       bus: s.bus,
       after: await latestEventId(s.db, staff.storeId),
       accept: (e) => e.storeId === staff.storeId && !!e.conversationId && !isEphemeral(e),
+      // Streams of one view (same staff member and filters) render once per flush between them.
+      group: { name: `inbox\n${key}`, prepare: parts.prepare, step: parts.step },
       // The list is re-rendered whole, so only the newest missed event needs replaying.
       replay: async (afterId) => (await eventsSince(s.db, { storeId: staff.storeId, afterId, limit: 10_000 })).slice(-1),
-      render: (e) => renderBatch([e]),
-      renderBatch,
+      render: (e) => parts.render([e]),
+      renderBatch: parts.render,
     })
   })
 
@@ -152,6 +158,7 @@ export function inboxRoutes(s: Services) {
       bus: s.bus,
       after: await latestEventId(s.db, storeId),
       accept: (e) => e.conversationId === conv.id,
+      conversationId: conv.id,
       replay: (afterId) => eventsSince(s.db, { storeId, conversationId: conv.id, afterId }),
       render: (e) => staffConversationEventHtml(s, e, timezone, c.get('staff').id, name),
       onTick: () => void s.presence.beat(storeId, conv.id, name),

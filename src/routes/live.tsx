@@ -2,7 +2,8 @@ import { eq, sql } from 'drizzle-orm'
 import type { Services } from '../deps.ts'
 import { customers, events, messages, staffUsers } from '../db/schema.ts'
 import type { BusEvent } from '../realtime/bus.ts'
-import { getConversation, getStore, listCards, viewCounts, type Conversation, type InboxQuery, type Message } from '../conversations/store.ts'
+import { getConversation, getStore, listCards, viewCounts, type Conversation, type ConversationCard, type InboxQuery, type Message } from '../conversations/store.ts'
+import { formatWhen } from '../../views/format.ts'
 import { ChatStatus, type ChatStatusProps } from '../../views/partials/ChatStatus.tsx'
 import { TypingIndicator } from '../../views/partials/TypingIndicator.tsx'
 import { Viewers } from '../../views/partials/Viewers.tsx'
@@ -112,6 +113,26 @@ export async function staffConversationEventHtml(s: Services, e: BusEvent, timeZ
     + partial('#summary', 'outerHTML', (await (<SummaryPanel summary={c.summary} />)).toString())
 }
 
+const renderedRows = new Map<string, string>()
+
+/**
+ * A card's HTML, rendered once for as long as nothing it shows changes: a busy inbox re-renders its list many times
+ * a second, and most cards in it are the same as in the last render. The key is everything InboxRow shows,
+ * including the relative times as they read now.
+ */
+async function rowHtml(c: ConversationCard, now: Date, timeZone: string, targetMinutes?: number): Promise<string> {
+  const waitingMin = c.waitingSince ? Math.floor((now.getTime() - c.waitingSince.getTime()) / 60000) : null
+  const key = JSON.stringify([c.id, c.status, c.department, c.priority, c.priorityRank, c.summary, c.lastMessage, c.tags, c.assigneeName,
+    c.customerName, c.lastMessageAt.getTime(), c.waitingSince?.getTime(), formatWhen(c.lastMessageAt, now, timeZone), waitingMin, targetMinutes, timeZone])
+  let html = renderedRows.get(key)
+  if (html === undefined) {
+    html = (await (<InboxRow c={c} now={now} timeZone={timeZone} targetMinutes={targetMinutes} />)).toString()
+    renderedRows.set(key, html)
+    if (renderedRows.size > 2000) renderedRows.delete(renderedRows.keys().next().value!)
+  }
+  return html
+}
+
 /** The inbox list and its tabs as two <hx-partial> blocks (kept apart so a stream can skip the unchanged one). */
 export async function inboxHtml(s: Services, storeId: string, q: InboxQuery, timeZone: string): Promise<InboxFrame> {
   const [cards, counts] = await Promise.all([listCards(s.db, storeId, q), viewCounts(s.db, storeId, q)])
@@ -119,11 +140,9 @@ export async function inboxHtml(s: Services, storeId: string, q: InboxQuery, tim
     .filter((e): e is [string, string] => !!e[1])).toString()
   const now = s.now()
   const targets = priorityTargets(s)
-  const list = await (<InboxList cards={cards} now={now} timeZone={timeZone} targets={targets} />)
-  // Card by card as well, so a stream can patch the list it already shows instead of replacing it (see inbox-patch.ts).
-  const rows = await Promise.all(cards.map(async (c) => ({
-    id: c.id, html: (await (<InboxRow c={c} now={now} timeZone={timeZone} targetMinutes={c.priority ? targets[c.priority] : undefined} />)).toString(),
-  })))
+  // Card by card, so a stream can patch the list it already shows instead of replacing it (see inbox-patch.ts).
+  const rows = await Promise.all(cards.map(async (c) => ({ id: c.id, html: await rowHtml(c, now, timeZone, c.priority ? targets[c.priority] : undefined) })))
+  const list = await (<InboxList cards={cards} now={now} timeZone={timeZone} targets={targets} rows={rows.map((r) => r.html)} />)
   const tabs = await (<InboxTabs current={q.view ?? 'needs'} counts={counts} filterQuery={filterQuery} />)
   return { list: partial('#inbox-list', 'outerHTML', list.toString()), cards: rows, tabs: partial('#inbox-tabs', 'outerHTML', tabs.toString()) }
 }

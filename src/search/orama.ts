@@ -41,8 +41,8 @@ export interface OramaOptions {
   candidates?: number
 }
 
-/** Normalized vectors in one growable Float32Array; a slot per document. */
-class VectorStore {
+/** Normalized vectors in one growable Float32Array; a slot per document (exported for its tests). */
+export class VectorStore {
   private matrix: Float32Array
   private ids: Array<string | null> = []
   private recs: Array<SearchRecord | null> = []
@@ -110,21 +110,35 @@ class VectorStore {
     return out.sort((a, b) => b[1] - a[1]).slice(0, k)
   }
 
+  /**
+   * The k best-scoring accepted documents at or above `min`. The filter runs only on documents good enough to be
+   * kept (best first, when the buffer is pruned), and at most once each: a store's whole index passes the score
+   * floor before it rises, and the filter (store, dates, status) costs more than the dot product.
+   */
   private scan(q: Float32Array, accept: ((r: SearchRecord) => boolean) | undefined, min: number, k: number, dims: number): Array<[string, number]> {
-    let out: Array<[string, number]> = []
-    let floor = min // rises to the k-th best score seen, so most documents are rejected without allocating
-    for (let slot = 0; slot < this.ids.length; slot++) {
-      const id = this.ids[slot], rec = this.recs[slot]
-      if (id === null || rec === null) continue
-      const s = this.dot(q, slot * this.dims, dims)
-      if (s < floor || (accept && !accept(rec))) continue
-      out.push([id, s])
-      if (out.length >= k * 4) {
-        out = out.sort((a, b) => b[1] - a[1]).slice(0, k)
-        floor = out[k - 1][1]
+    let out: Array<[number, number]> = [] // [slot, score]
+    let floor = min // rises to the k-th best accepted score, so most documents are rejected without allocating
+    const verdict = accept ? new Uint8Array(this.ids.length) : undefined // 0 not asked yet, 1 accepted, 2 rejected
+    const prune = () => {
+      out.sort((a, b) => b[1] - a[1])
+      const kept: Array<[number, number]> = []
+      for (const e of out) {
+        if (kept.length >= k) break
+        if (verdict && verdict[e[0]] === 0) verdict[e[0]] = accept!(this.recs[e[0]]!) ? 1 : 2
+        if (!verdict || verdict[e[0]] === 1) kept.push(e)
       }
+      out = kept
+      if (out.length >= k) floor = out[k - 1][1]
     }
-    return out.sort((a, b) => b[1] - a[1]).slice(0, k)
+    for (let slot = 0; slot < this.ids.length; slot++) {
+      if (this.ids[slot] === null || this.recs[slot] === null) continue
+      const s = this.dot(q, slot * this.dims, dims)
+      if (s < floor) continue
+      out.push([slot, s])
+      if (out.length >= k * 4) prune()
+    }
+    prune()
+    return out.map(([slot, s]) => [this.ids[slot]!, s])
   }
 }
 

@@ -29,8 +29,10 @@ describe('the AI answers riders through the message pipeline (local mode, demo d
   }
 
   test('a routine question gets a grounded answer with citations, shown as cards in the widget', async () => {
-    const { id, rider, bot, conv } = await ask('what kind of oil does a sportsman 570 take')
+    const { id, rider, bot, conv, msgs } = await ask('what kind of oil does a sportsman 570 take')
     expect(conv.status).toBe('bot')
+    // The rules' decision on the question is stored with the answer (one statement), for the trace panel and insights.
+    expect(msgs.find((m) => m.author === 'customer')!.decision).toMatchObject({ action: 'answer', trace: expect.any(Array) })
     expect(bot).toBeDefined()
     expect((bot!.citations as unknown[]).length).toBeGreaterThan(0)
     expect(bot!.body.toLowerCase()).toContain('oil')

@@ -5,7 +5,7 @@ import { backends } from '../support/db.ts'
 import type { Database } from '../../src/db/client.ts'
 import { events } from '../../src/db/schema.ts'
 import { DEMO_STORE, seedDemoStore } from '../../src/staff/demo.ts'
-import { conversationForVisitor, Forbidden, getConversation, getMessage, storeMessage } from '../../src/conversations/store.ts'
+import { conversationForVisitor, Forbidden, getConversation, getMessage, listCards, storeMessage } from '../../src/conversations/store.ts'
 
 // storeMessage is the one-statement write of the message pipeline: what it returns must be what a read gives.
 for (const backend of backends) {
@@ -61,6 +61,23 @@ for (const backend of backends) {
       } finally {
         await listening.unlisten()
       }
+    })
+
+    test('the inbox card keeps what the rider last said and lists the chat only once it has a message', async () => {
+      const conv = await conversationForVisitor(database.db, storeId, `v-${randomUUID()}`, randomUUID())
+      const card = async () => (await listCards(database.db, storeId, { view: 'all', ids: [conv.id] }))[0]
+      expect(await card()).toBeUndefined() // created for the first message, which is not stored yet
+      const say = (author: 'customer' | 'bot' | 'system', body: string, internal = false) =>
+        storeMessage(database.db, storeId, { conversationId: conv.id, author, body, clientId: randomUUID(), internal })
+      const first = await say('customer', 'Do you have a Grizzly?')
+      expect((await card())?.lastMessage).toBe('Do you have a Grizzly?')
+      expect(first.conversation!.firstMessageAt).toEqual(first.message.createdAt)
+      await say('bot', 'Yes, stock N26-0222.')
+      await say('system', 'AI flagged this chat', true)
+      expect((await card())?.lastMessage).toBe('Do you have a Grizzly?') // only the rider's words
+      const second = await say('customer', 'How much is it?')
+      expect((await card())?.lastMessage).toBe('How much is it?')
+      expect(second.conversation!.firstMessageAt).toEqual(first.message.createdAt)
     })
 
     test('a conversation is only ever returned to the visitor who started it', async () => {

@@ -24,7 +24,7 @@ describe('shared inbox renders', () => {
 
   test('a stream writes only the parts that changed since its last frame, plus notices', async () => {
     let f = { list: 'L1', cards: [], tabs: 'T1' }
-    const parts = changedParts(async () => f, async (batch) => batch.some((e) => e.kind === 'handoff') ? 'N' : '')
+    const { render: parts } = changedParts(async () => f, async (batch) => batch.some((e) => e.kind === 'handoff') ? 'N' : '')
     expect(await parts([event(1)])).toBe('L1T1')
     expect(await parts([event(2)])).toBeNull()
     f = { list: 'L1', cards: [], tabs: 'T2' }

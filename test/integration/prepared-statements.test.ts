@@ -1,0 +1,37 @@
+import { describe, expect, test } from 'bun:test'
+import { sql } from 'drizzle-orm'
+import { loadConfig } from '../../src/config.ts'
+import { openDatabase, rows } from '../../src/db/client.ts'
+import { TEST_DATABASE_URL } from '../support/db.ts'
+
+const base = { SESSION_SECRET: 'p'.repeat(40) }
+
+describe('PITWALL_DB_PREPARE', () => {
+  test('auto prepares on a direct URL and not behind a pooler; on and off win; anything else is a clear error', () => {
+    expect(loadConfig({ ...base, DATABASE_URL: 'postgres://db/app' }).prepareStatements).toBe(true)
+    expect(loadConfig({ ...base, DATABASE_URL: 'postgres://db/app', DIRECT_DATABASE_URL: 'postgres://db/app' }).prepareStatements).toBe(true)
+    expect(loadConfig({ ...base, DATABASE_URL: 'postgres://pooler/app', DIRECT_DATABASE_URL: 'postgres://db/app' }).prepareStatements).toBe(false)
+    expect(loadConfig({ ...base, DATABASE_URL: 'postgres://pooler/app', DIRECT_DATABASE_URL: 'postgres://db/app', PITWALL_DB_PREPARE: 'on' }).prepareStatements).toBe(true)
+    expect(loadConfig({ ...base, DATABASE_URL: 'postgres://db/app', PITWALL_DB_PREPARE: 'off' }).prepareStatements).toBe(false)
+    expect(() => loadConfig({ ...base, PITWALL_DB_PREPARE: 'yes' })).toThrow('PITWALL_DB_PREPARE must be auto, on or off')
+  })
+})
+
+describe.skipIf(!TEST_DATABASE_URL)('prepared statements on PostgreSQL', () => {
+  /** Statements this session has prepared (one connection, so the session is the pool's). */
+  const prepared = async (prepare: boolean) => {
+    const database = await openDatabase({ databaseUrl: TEST_DATABASE_URL!, max: 1, prepare })
+    try {
+      for (let i = 0; i < 3; i++) expect(await rows<{ n: number }>(database.db, sql`select ${i}::int as n`)).toEqual([{ n: i }])
+      const [{ n }] = await rows<{ n: string }>(database.db, sql`select count(*)::text as n from pg_prepared_statements where statement like ${'%::int as n%'}`)
+      return Number(n)
+    } finally {
+      await database.close()
+    }
+  }
+
+  test('a query is prepared once per connection and reused; with prepare off nothing is prepared', async () => {
+    expect(await prepared(true)).toBe(1)
+    expect(await prepared(false)).toBe(0)
+  })
+})
