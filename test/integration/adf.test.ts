@@ -212,7 +212,10 @@ for (const backend of backends) {
       const unknown = await admin.request('/settings', { method: 'POST', form: { lead_url: 'http://127.0.0.1:9/adf', lead_departments: 'marketing' } })
       expect(unknown.status).toBe(400)
       expect(await unknown.text()).toContain('lead_departments')
-      const d = await db.database.db.insert(deliveries).values({ storeId: 'demo', channel: 'lead-email', event: 'lead:handoff', target: 'x@crm.example', contentType: 'application/xml', payload: '<adf/>' }).returning()
+      const d = await db.database.db.insert(deliveries).values({ storeId: 'demo', channel: 'lead-email', event: 'lead:handoff', target: 'x@crm.example', contentType: 'application/xml', payload: '<adf/>',
+        // Due now by the app's clock: the column default (the database's now(), in microseconds) can fall
+        // later than a Date taken in the same millisecond, and the row would not be due yet.
+        nextAttemptAt: noSmtp.services.now() }).returning()
       await runDue(noSmtp.services)
       const [row] = await db.database.db.select().from(deliveries).where(eq(deliveries.id, d[0].id))
       expect(row).toMatchObject({ status: 'failed', lastError: 'SMTP_URL is not set, so lead emails cannot be sent' })
