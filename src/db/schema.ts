@@ -97,7 +97,8 @@ export const conversations = pgTable('conversations', {
   updatedAt: ts('updated_at').notNull().defaultNow(),
 }, (t) => [
   index('conversations_store_activity_idx').on(t.storeId, t.lastMessageAt),
-  index('conversations_status_idx').on(t.status, t.priorityRank, t.waitingSince),
+  // The "needs a person" queue of one store, in the order the inbox shows it.
+  index('conversations_store_queue_idx').on(t.storeId, t.status, t.priorityRank, t.waitingSince),
   index('conversations_customer_idx').on(t.customerId),
 ])
 

@@ -13,7 +13,7 @@ export interface InboxFrame { list: string; cards: RenderedCard[]; tabs: string 
 export class SharedInboxRenders {
   /** Events this process has received; a render records the count it began at. */
   private seen = 0
-  private views = new Map<string, { streams: number; after: number; frame?: Promise<InboxFrame> }>()
+  private views = new Map<string, { streams: number; after: number; frame?: Promise<unknown> }>()
   private unsubscribe: () => void
 
   constructor(bus: Bus) {
@@ -35,11 +35,14 @@ export class SharedInboxRenders {
     }
   }
 
-  /** A render of `key` that reflects every event received so far (reusing one in flight or done when it does). */
-  frame(key: string, render: () => Promise<InboxFrame>): Promise<InboxFrame> {
+  /**
+   * A render of `key` that reflects every event received so far (reusing one in flight or done when it does).
+   * Any value can be shared this way (the view counts, shared by every view of one staff member and filters).
+   */
+  frame<T = InboxFrame>(key: string, render: () => Promise<T>): Promise<T> {
     const v = this.views.get(key)
     if (!v) return render()
-    if (v.frame && v.after >= this.seen) return v.frame
+    if (v.frame && v.after >= this.seen) return v.frame as Promise<T>
     v.after = this.seen
     const frame = render()
     v.frame = frame

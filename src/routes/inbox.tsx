@@ -74,10 +74,13 @@ export function inboxRoutes(s: Services) {
     if (!release) return c.text(TOO_MANY_STREAMS, 429)
     const q = { ...query, staffId: staff.id }
     const key = JSON.stringify([staff.storeId, q])
-    const forget = shared.open(key)
-    const parts = changedParts(() => shared.frame(key, () => inboxHtml(s, staff.storeId, q, timezone)), noticesFor(staff))
+    // The tab counts do not depend on the view: every view of this staff member and filters shares them.
+    const countsKey = JSON.stringify(['counts', staff.storeId, { ...q, view: undefined }])
+    const forget = [shared.open(key), shared.open(countsKey)]
+    const counts = () => shared.frame(countsKey, () => viewCounts(s.db, staff.storeId, q))
+    const parts = changedParts(() => shared.frame(key, () => inboxHtml(s, staff.storeId, q, timezone, counts)), noticesFor(staff))
     return eventStream(c, {
-      onClose: () => { release(); forget() },
+      onClose: () => { release(); for (const f of forget) f() },
       bus: s.bus,
       after: await latestEventId(s.db, staff.storeId),
       accept: (e) => e.storeId === staff.storeId && !!e.conversationId && !isEphemeral(e),

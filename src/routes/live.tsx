@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm'
 import type { Services } from '../deps.ts'
 import { customers, events, messages, staffUsers } from '../db/schema.ts'
 import type { BusEvent } from '../realtime/bus.ts'
-import { getConversation, getStore, listCards, viewCounts, type Conversation, type ConversationCard, type InboxQuery, type Message } from '../conversations/store.ts'
+import { getConversation, getStore, listCards, viewCounts, type Conversation, type ConversationCard, type InboxQuery, type InboxView, type Message } from '../conversations/store.ts'
 import { formatWhen } from '../../views/format.ts'
 import { ChatStatus, type ChatStatusProps } from '../../views/partials/ChatStatus.tsx'
 import { TypingIndicator } from '../../views/partials/TypingIndicator.tsx'
@@ -134,8 +134,9 @@ async function rowHtml(c: ConversationCard, now: Date, timeZone: string, targetM
 }
 
 /** The inbox list and its tabs as two <hx-partial> blocks (kept apart so a stream can skip the unchanged one). */
-export async function inboxHtml(s: Services, storeId: string, q: InboxQuery, timeZone: string): Promise<InboxFrame> {
-  const [cards, counts] = await Promise.all([listCards(s.db, storeId, q), viewCounts(s.db, storeId, q)])
+export async function inboxHtml(s: Services, storeId: string, q: InboxQuery, timeZone: string,
+  counts: () => Promise<Record<InboxView, number>> = () => viewCounts(s.db, storeId, q)): Promise<InboxFrame> {
+  const [cards, tabCounts] = await Promise.all([listCards(s.db, storeId, q), counts()])
   const filterQuery = new URLSearchParams(Object.entries({ department: q.department, priority: q.priority, tag: q.tag, q: q.q })
     .filter((e): e is [string, string] => !!e[1])).toString()
   const now = s.now()
@@ -143,7 +144,7 @@ export async function inboxHtml(s: Services, storeId: string, q: InboxQuery, tim
   // Card by card, so a stream can patch the list it already shows instead of replacing it (see inbox-patch.ts).
   const rows = await Promise.all(cards.map(async (c) => ({ id: c.id, html: await rowHtml(c, now, timeZone, c.priority ? targets[c.priority] : undefined) })))
   const list = await (<InboxList cards={cards} now={now} timeZone={timeZone} targets={targets} rows={rows.map((r) => r.html)} />)
-  const tabs = await (<InboxTabs current={q.view ?? 'needs'} counts={counts} filterQuery={filterQuery} />)
+  const tabs = await (<InboxTabs current={q.view ?? 'needs'} counts={tabCounts} filterQuery={filterQuery} />)
   return { list: partial('#inbox-list', 'outerHTML', list.toString()), cards: rows, tabs: partial('#inbox-tabs', 'outerHTML', tabs.toString()) }
 }
 

@@ -11,6 +11,7 @@ import { analyzeQuery, semanticRatioFor, type Identifier } from './query.ts'
 import { indexedDocuments, latestUpdate, loadDocuments, withVectors } from './store.ts'
 import type { DmsDocument, DocType } from './types.ts'
 import { vinInRange } from './vin.ts'
+import { invalidating, ResultCache } from './result-cache.ts'
 import { metrics } from '../ops/metrics.ts'
 
 export interface SearchParams {
@@ -105,6 +106,10 @@ export interface SearchServiceOptions {
   log?: (line: string) => void
   /** Recent query vectors kept (default 500; 0 embeds every query, as the benchmark does). */
   queryCacheSize?: number
+  /** Recent search results kept (default 1,000; 0 searches every time). Any index write empties it. */
+  resultCacheSize?: number
+  /** How long a kept result serves at most (default 30 s): how late an effective or expiry time can be noticed. */
+  resultCacheTtlMs?: number
 }
 
 export interface SearchService {
@@ -125,12 +130,15 @@ export async function createSearch(config: Pick<Config, 'meili'>, database: Data
   const cache = opts.cache ?? dbVectorCache(database)
   const load = () => indexedDocuments(database, embedder, cache)
   const embedded = new OramaSearchIndex({ dims: embedder.dims })
-  const index: SearchIndex = config.meili
+  const results = new ResultCache<SearchParams, SearchResult>(opts.resultCacheSize ?? 1000, opts.resultCacheTtlMs ?? 30_000)
+  const engine: SearchIndex = config.meili
     ? new FallbackSearchIndex({
       primary: new MeiliSearchIndex({ host: config.meili.url, apiKey: config.meili.key, dims: embedder.dims, ...opts.meili }),
       fallback: embedded, load, warmStandby: opts.warmStandby, retryAfterMs: opts.retryAfterMs, log: opts.log,
     })
     : embedded
+  // Every write, whoever makes it (sync, reindex, an import, the documents API), empties the result cache.
+  const index = invalidating(engine, () => results.invalidate())
 
   let watermark: Date | undefined
   let lastSync = Date.now()
@@ -177,7 +185,9 @@ export async function createSearch(config: Pick<Config, 'meili'>, database: Data
     embedder,
     async search(params) {
       if (interval > 0 && Date.now() - lastSync > interval) await sync().catch((err) => opts.log?.(`search: sync failed: ${(err as Error).message}`))
-      return searchDocuments({ index, embedQuery }, params)
+      const run = () => searchDocuments({ index, embedQuery }, params)
+      // On the fallback engine every search goes through, so Meilisearch is retried and taken back at once.
+      return config.meili && index.engine !== 'meilisearch' ? run() : results.get(params, run)
     },
     sync,
     async reindex(docs) {

@@ -133,6 +133,35 @@ for (const backend of backends) {
       expect((await tomReading).some((m) => m.data.includes('class="notify"'))).toBe(false)
     })
 
+    test('inbox streams of two views of one staff member count the tabs once per change between them', async () => {
+      const db = ctx.services.db
+      let counted = 0
+      // viewCounts is the one select whose columns include `needs`.
+      ctx.services.db = new Proxy(db, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver)
+          if (key !== 'select') return value
+          return (fields?: Record<string, unknown>) => { if (fields && 'needs' in fields) counted++; return target.select(fields as never) }
+        },
+      })
+      try {
+        const all = await dana.request('/inbox/events?view=all')
+        const needs = await dana.request('/inbox/events?view=needs')
+        // Both streams stay open (read until a time limit) while the change goes out.
+        const [readAll, readNeeds] = [readSse(all, () => false, 2000), readSse(needs, () => false, 2000)]
+        const { id } = await newConversation('a shared count, please')
+        await Bun.sleep(400)
+        // One change: both views re-render, and the tab counts are read once between them.
+        counted = 0
+        await ctx.services.bus.publish({ id: 1e12, storeId: 'demo', conversationId: id, kind: 'message' })
+        expect((await readAll).some((m) => m.data.includes('a shared count'))).toBe(true)
+        await readNeeds
+        expect(counted).toBe(1)
+      } finally {
+        ctx.services.db = db
+      }
+    })
+
     test('a waiting rider can leave contact details; bad details name the field', async () => {
       const { id, rider } = await newConversation('can someone call me')
       expect((await rider.request(`/chat/${id}/handoff`, { method: 'POST' })).status).toBe(204)

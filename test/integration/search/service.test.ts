@@ -78,6 +78,15 @@ describe('search service over the demo dealership', () => {
     expect((await search('trailers')).hits[0].id).toBe('faq-new')
     expect(await service.sync()).toBe(0)
   })
+
+  test('a repeated search is served from the result cache until the index changes (the documents API deletes through it)', async () => {
+    const first = await search('do you rent trailers')
+    expect(first.hits[0].id).toBe('faq-new')
+    const again = await search('do you rent trailers')
+    expect(again.hits).toEqual(first.hits)
+    await service.index.delete(['faq-new'])
+    expect((await search('do you rent trailers')).hits.map((h) => h.id)).not.toContain('faq-new')
+  })
 })
 
 describe('createSearch with MEILI_URL', () => {
@@ -91,7 +100,9 @@ describe('createSearch with MEILI_URL', () => {
       expect(up.engine).toBe('meilisearch')
       expect(up.hits[0]).toMatchObject({ id: 'unit-N260101', exact: true })
       await fake.down()
-      const down = await meili.search({ q: 'N26-0101', storeId: 'demo', now })
+      // The same search again is answered from the result cache; a new one finds Meilisearch down and falls back.
+      expect((await meili.search({ q: 'N26-0101', storeId: 'demo', now })).engine).toBe('meilisearch')
+      const down = await meili.search({ q: 'N26-0101', storeId: 'demo', now, limit: 5 })
       expect(down.engine).toBe('orama')
       expect(down.hits[0]).toMatchObject({ id: 'unit-N260101', exact: true })
       expect((await meili.health()).warning).toContain('Meilisearch unreachable')
