@@ -20,9 +20,32 @@ export async function pgBus(sql: postgres.Sql, opts: { onReconnect?: () => void 
     first = false
   })
   return {
-    publish: async (e) => { await sql.notify(CHANNEL, JSON.stringify(e)) },
+    publish: notifier(sql),
     subscribe: (fn) => fan.subscribe(fn),
     close: () => listening.unlisten(),
     notifyChannel: CHANNEL,
   }
+}
+
+/**
+ * NOTIFY, with the publishes of one turn of the event loop sent as one statement (riders answered side by side
+ * publish together): one round trip and one transaction for all of them, delivered in publish order.
+ */
+function notifier(sql: postgres.Sql): (e: BusEvent) => Promise<void> {
+  let batch: Array<{ payload: string; done: (err?: unknown) => void }> = []
+  const send = async () => {
+    const sending = batch
+    batch = []
+    try {
+      if (sending.length === 1) await sql.notify(CHANNEL, sending[0].payload)
+      else await sql`select pg_notify(${CHANNEL}, p) from json_array_elements_text((${JSON.stringify(sending.map((x) => x.payload))}::text)::json) with ordinality as t(p, n) order by n`
+      for (const x of sending) x.done()
+    } catch (err) {
+      for (const x of sending) x.done(err)
+    }
+  }
+  return (e) => new Promise<void>((resolve, reject) => {
+    batch.push({ payload: JSON.stringify(e), done: (err) => (err === undefined ? resolve() : reject(err)) })
+    if (batch.length === 1) setImmediate(() => void send())
+  })
 }
