@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import postgres from 'postgres'
+import { connectPostgres } from '../src/db/client.ts'
 import type { Subprocess } from 'bun'
 import { MAIN, ROOT, runCli } from '../test/support/process.ts'
 import { createScratchDatabase } from '../test/support/db.ts'
@@ -30,7 +30,7 @@ export function duration(s: string): number {
 /** A new PostgreSQL database on the bench server; `drop()` removes it. */
 export async function scratchDatabase(prefix: string) {
   const db = await createScratchDatabase(ADMIN_URL, prefix)
-  return { ...db, sql: () => postgres(db.url, { max: 2, onnotice: () => {} }) }
+  return { ...db, sql: () => connectPostgres(db.url, { max: 2, onnotice: () => {} }) }
 }
 
 /** The environment every bench server gets: local AI mode, and the limits that would stop one IP posting for many riders. */
@@ -227,7 +227,7 @@ export async function ensureFetchSlots(n: number): Promise<void> {
 
 /** CPU seconds used so far by the PostgreSQL backends serving a database (same machine; pids from pg_stat_activity). */
 export async function postgresCpu(databaseUrl: string): Promise<Map<number, number>> {
-  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} })
+  const sql = connectPostgres(databaseUrl, { max: 1, onnotice: () => {} })
   try {
     const pids = await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`
     const out = new Map<number, number>()
@@ -240,7 +240,7 @@ export async function postgresCpu(databaseUrl: string): Promise<Map<number, numb
 
 /** Transactions committed in the database so far (each autocommit statement is one): round trips that hit the WAL. */
 export async function postgresCommits(databaseUrl: string): Promise<number> {
-  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} })
+  const sql = connectPostgres(databaseUrl, { max: 1, onnotice: () => {} })
   try {
     const [row] = await sql<{ n: string }[]>`select xact_commit::text as n from pg_stat_database where datname = current_database()`
     return Number(row.n)

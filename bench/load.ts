@@ -9,7 +9,9 @@
  * Riders: a fixed number of concurrent riders; each loads /chat (a visitor cookie), opens a conversation and asks
  * --turns demo questions one after another (no think time), then a new rider takes its place.
  * Staff: one signed-in session reused for every stream; --probes streams show "All" (every rider message lands on
- * a card there, which is how latency is measured), the rest the default "Needs a person" view.
+ * a card there, which is how latency is measured), the rest the default "Needs a person" view. Those are held by
+ * bench/stream-holder.ts in a process of its own (their CPU is counted with the load generator's), so reading a
+ * thousand streams never delays the clock that times the probes.
  * Latency: from just before the POST to the first frame on a probe stream whose card shows that message (a message
  * overtaken by the rider's next one before a frame shows it counts as seen when the later one is: an upper bound).
  * --soak: after the measurement, riders are paced at half the measured rate for that long; RSS is sampled.
@@ -116,6 +118,36 @@ function pacer(perSecond: number) {
   return async () => { const at = (nextAt += interval); const wait = at - performance.now(); if (wait > 0) await Bun.sleep(wait) }
 }
 
+/** `count` staff streams of `url` held by bench/stream-holder.ts in its own process; `stats` follows its reports. */
+async function holdStreams(url: string, cookie: string, count: number) {
+  const proc = Bun.spawn([process.execPath, 'bench/stream-holder.ts'], { stdin: 'pipe', stdout: 'pipe', stderr: 'inherit' })
+  proc.stdin.write(JSON.stringify({ url, cookie, count }) + '\n')
+  proc.stdin.flush()
+  const stats = { bytes: 0, ended: 0 }
+  let opened = -1
+  const lines = (async () => {
+    let buf = ''
+    for await (const chunk of proc.stdout) {
+      buf += new TextDecoder().decode(chunk)
+      let i: number
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i)
+        buf = buf.slice(i + 1)
+        if (line.startsWith('open ')) opened = Number(line.slice(5))
+        else if (line.startsWith('stats ')) Object.assign(stats, JSON.parse(line.slice(6)))
+      }
+    }
+  })()
+  while (opened < 0) {
+    if (proc.exitCode !== null) throw new Error(`stream holder exited (${proc.exitCode})`)
+    await Bun.sleep(50)
+  }
+  return {
+    pid: proc.pid, opened, stats,
+    async close() { proc.stdin.end(); await proc.exited; await lines.catch(() => {}) },
+  }
+}
+
 /** Machine-wide busy fraction between two /proc/stat readings. */
 const cpuStat = () => (Bun.file('/proc/stat').text()).then((t) => t.split('\n')[0].split(/\s+/).slice(1).map(Number))
 const busy = (a: number[], b: number[]) => {
@@ -128,6 +160,7 @@ async function main() {
   log(`options ${JSON.stringify(opt)}; load average ${loadAverage()}`)
   const db = await scratchDatabase('pw_load')
   const procs: Proc[] = []
+  let holder: Awaited<ReturnType<typeof holdStreams>> | undefined
   try {
     const password = await seedDemo(db.url, opt.content === 'demo')
     log(`seeded ${opt.content === 'demo' ? 'the demo dealership with its 2,500 DMS documents' : 'the demo dealership without DMS content'}`)
@@ -149,20 +182,23 @@ async function main() {
     const cookie = await login(server.url, 'admin@ridgeline.example', password)
     const probes = new Probes(opt.probes)
     let staffOpen = 0
-    let staffEnded = 0
-    let staffBytes = 0
-    const streams = Array.from({ length: opt.staff }, (_, i) => i)
+    let probeEnded = 0
+    let probeBytes = 0
     const t0Open = performance.now()
     const closers: Array<() => void> = []
-    await inBatches(streams, 50, async (i) => {
-      const probe = i < opt.probes
-      const s = await openSse(`${server.url}/inbox/events${probe ? '?view=all' : ''}`, { cookie }, {
-        onBytes: (n) => { staffBytes += n },
-        onBlock: probe ? (b) => probes.frame(i, b, performance.now()) : undefined,
-        onEnd: () => { staffEnded++ },
+    // The streams nobody measures live in a process of their own (as a thousand browsers would be elsewhere), so
+    // reading them never delays this process's clock; the probes and riders stay here.
+    holder = await holdStreams(`${server.url}/inbox/events`, cookie, opt.staff - opt.probes)
+    staffOpen += holder.opened
+    await inBatches(Array.from({ length: opt.probes }, (_, i) => i), 50, async (i) => {
+      const s = await openSse(`${server.url}/inbox/events?view=all`, { cookie }, {
+        onBytes: (n) => { probeBytes += n },
+        onBlock: (b) => probes.frame(i, b, performance.now()),
+        onEnd: () => { probeEnded++ },
       })
-      if (s.status === 200) { staffOpen++; closers.push(s.close) } else throw new Error(`staff stream ${i}: HTTP ${s.status}`)
+      if (s.status === 200) { staffOpen++; closers.push(s.close) } else throw new Error(`probe stream ${i}: HTTP ${s.status}`)
     })
+    const staff = () => ({ bytes: probeBytes + holder!.stats.bytes, ended: probeEnded + holder!.stats.ended })
     log(`${staffOpen} staff SSE streams open in ${fmt((performance.now() - t0Open) / 1000)} s; server RSS ${fmt(treeRssMb(server.pid), 0)} MB`)
 
     await drive(server.url, { stopAt: performance.now() + opt.warmup, riders: opt.riders, pages: true, t: tally() })
@@ -177,12 +213,12 @@ async function main() {
     probes.unseen = 0
 
     const t = tally()
-    const before = { rss: treeRssMb(server.pid), server: treeCpuSeconds(server.pid), self: cpuSeconds('self'), pg: await postgresCpu(db.url), stat: await cpuStat(), bytes: staffBytes, ended: staffEnded, statements: await serverMetric(server.url, 'pitwall_db_statements_total'), commits: await postgresCommits(db.url) }
+    const before = { rss: treeRssMb(server.pid), server: treeCpuSeconds(server.pid), self: cpuSeconds('self') + cpuSeconds(holder.pid), pg: await postgresCpu(db.url), stat: await cpuStat(), ...staff(), statements: await serverMetric(server.url, 'pitwall_db_statements_total'), commits: await postgresCommits(db.url) }
     const start = performance.now()
     const sweeper = setInterval(() => probes.sweep(performance.now()), 1000)
     await drive(server.url, { stopAt: start + opt.duration, riders: opt.riders, pages: true, t, probes, pace: opt.rate ? pacer(opt.rate) : undefined })
     const wall = (performance.now() - start) / 1000
-    const after = { rss: treeRssMb(server.pid), server: treeCpuSeconds(server.pid), self: cpuSeconds('self'), pg: await postgresCpu(db.url), stat: await cpuStat(), statements: await serverMetric(server.url, 'pitwall_db_statements_total'), commits: await postgresCommits(db.url) }
+    const after = { rss: treeRssMb(server.pid), server: treeCpuSeconds(server.pid), self: cpuSeconds('self') + cpuSeconds(holder.pid), pg: await postgresCpu(db.url), stat: await cpuStat(), ...staff(), statements: await serverMetric(server.url, 'pitwall_db_statements_total'), commits: await postgresCommits(db.url) }
     const perMessage = {
       server: ((after.server - before.server) * 1000) / Math.max(1, t.ok), pg: (cpuBetween(before.pg, after.pg) * 1000) / Math.max(1, t.ok),
       statements: (after.statements - before.statements) / Math.max(1, t.ok), commits: (after.commits - before.commits) / Math.max(1, t.ok),
@@ -197,13 +233,13 @@ async function main() {
 
     const lines = [
       `chat load — ${new Date().toISOString().slice(0, 16)}Z, load average ${loadAverage()}, content: ${opt.content === 'demo' ? 'demo DMS (2,500 documents)' : 'none'}, local AI mode`,
-      `  riders ${opt.riders} concurrent${opt.rate ? `, paced to ${opt.rate} messages/s in all` : ''}, ${opt.turns} messages each, ${fmt(opt.duration / 1000, 0)} s measured after ${fmt(opt.warmup / 1000, 0)} s warm-up; staff streams ${staffOpen} (${opt.probes} on "All", one session reused), dropped during run ${staffEnded - before.ended}`,
+      `  riders ${opt.riders} concurrent${opt.rate ? `, paced to ${opt.rate} messages/s in all` : ''}, ${opt.turns} messages each, ${fmt(opt.duration / 1000, 0)} s measured after ${fmt(opt.warmup / 1000, 0)} s warm-up; staff streams ${staffOpen} (${opt.probes} on "All", one session reused), dropped during run ${staff().ended - before.ended}`,
       `  Pitwall: ${fmt(rate, 1)} messages/s sustained (${t.ok} answered, ${t.pages} chat page loads, ${t.errors} errors, statuses ${JSON.stringify(t.statuses)})`,
       `  post -> staff SSE update (${live.n} message×probe pairs, ${probes.unseen} never shown): p50 ${fmt(live.p50)} ms, p99 ${fmt(live.p99)} ms, max ${fmt(live.max)} ms`,
       `  post -> answered response: p50 ${fmt(post.p50)} ms, p99 ${fmt(post.p99)} ms`,
       `  echo ceiling (bare Hono+Bun, same riders, ${fmt(opt.echo / 1000, 0)} s): ${fmt(echoRate, 0)} req/s, p50 ${fmt(echoLat.p50, 2)} ms, p99 ${fmt(echoLat.p99, 2)} ms`,
       `  ratio Pitwall / echo throughput: ${fmt(rate / echoRate, 4)} (${fmt(echoRate / rate, 0)}× below the ceiling)`,
-      `  CPU: server ${fmt((after.server - before.server) / wall, 2)} cores, load generator ${fmt((after.self - before.self) / wall, 2)} cores, machine busy ${fmt(busy(before.stat, after.stat) * 100, 0)}% of 2 cores; staff SSE bytes ${fmt((staffBytes - before.bytes) / wall / 1e6, 1)} MB/s`,
+      `  CPU: server ${fmt((after.server - before.server) / wall, 2)} cores, load generator ${fmt((after.self - before.self) / wall, 2)} cores, machine busy ${fmt(busy(before.stat, after.stat) * 100, 0)}% of 2 cores; staff SSE bytes ${fmt((after.bytes - before.bytes) / wall / 1e6, 1)} MB/s`,
       `  CPU per answered message: server ${fmt(perMessage.server)} ms + PostgreSQL ${fmt(perMessage.pg)} ms -> at most ${fmt(2000 / (perMessage.server + perMessage.pg), 0)} messages/s if both had the 2 cores to themselves (a projection, not a measurement)`,
       `  SQL per answered message (chat page loads and staff streams included): ${opt.workers > 1 ? 'statements not counted (per-process counter)' : `${fmt(perMessage.statements, 1)} statements (drizzle; BEGIN/COMMIT and NOTIFY not counted)`}, ${fmt(perMessage.commits, 1)} committed transactions (pg_stat_database)`,
       `  server RSS ${fmt(before.rss, 0)} -> ${fmt(after.rss, 0)} MB${opt.workers > 1 ? ` (${opt.workers} processes summed)` : ''}`,
@@ -227,13 +263,14 @@ async function main() {
       lines.push(
         `soak — ${fmt(opt.soak / 60_000, 1)} min at half the sustained rate (target ${fmt(soakRate, 1)}/s): ${fmt(st.ok / soakWall, 1)} messages/s, ${st.ok} answered, ${st.errors} error responses, statuses ${JSON.stringify(st.statuses)}`,
         `  server RSS start ${fmt(rssStart, 0)} MB, end ${fmt(treeRssMb(server.pid), 0)} MB; samples: ${samples.join(', ')}`,
-        `  post -> answered response: p50 ${fmt(ps.p50)} ms, p99 ${fmt(ps.p99)} ms; staff streams dropped ${staffEnded - before.ended}`,
+        `  post -> answered response: p50 ${fmt(ps.p50)} ms, p99 ${fmt(ps.p99)} ms; staff streams dropped ${staff().ended - before.ended}`,
       )
     }
     for (const c of closers) c()
     console.log(lines.join('\n'))
-    if (t.errors || staffEnded - before.ended) process.exitCode = 1
+    if (t.errors || staff().ended - before.ended) process.exitCode = 1
   } finally {
+    await holder?.close()
     for (const p of procs) if (p.proc.exitCode === null) await p.kill()
     await db.drop()
   }

@@ -2,7 +2,7 @@ import type { Config } from './config.ts'
 import type { Services } from './deps.ts'
 import { openDatabaseFor } from './db/open.ts'
 import { explainDataDirError } from './db/data-dir.ts'
-import { pgliteDirFor } from './db/client.ts'
+import { connectPostgres, pgliteDirFor } from './db/client.ts'
 import { runMigrations } from './db/migrate.ts'
 import { memoryBus, type Bus } from './realtime/bus.ts'
 import { pgBus } from './realtime/pg-bus.ts'
@@ -12,7 +12,7 @@ import { createSearch } from './search/service.ts'
 import { agentServices } from './agent/services.ts'
 import { startDeliveryWorker } from './integrations/deliveries.ts'
 import { followDeletions } from './integrations/documents-api.ts'
-import postgres from 'postgres'
+import type postgres from 'postgres'
 import { errorFields, log } from './ops/log.ts'
 
 export interface Running extends Services { close(): Promise<void> }
@@ -25,7 +25,7 @@ export async function bootServices(config: Config, opts: { search?: boolean } = 
     await runMigrations(database)
     let bus: Bus = memoryBus()
     if (database.kind === 'postgres') {
-      listenSql = postgres(config.directDatabaseUrl!, { max: 2, onnotice: () => {} })
+      listenSql = connectPostgres(config.directDatabaseUrl!, { max: 2, onnotice: () => {} })
       bus = await pgBus(listenSql)
     }
     const presence = new Presence(bus)

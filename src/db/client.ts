@@ -48,12 +48,25 @@ function preparing(pg: postgres.Sql): postgres.Sql {
   })
 }
 
+/**
+ * A postgres.js client for a URL, which may name a Unix socket directory as libpq does
+ * (`postgres://app@localhost/pitwall?host=/var/run/postgresql`): postgres.js would send `host` to the server as
+ * a setting, so it is taken out of the URL and given as the host.
+ */
+export function connectPostgres(url: string, options: postgres.Options<Record<string, postgres.PostgresType>> = {}): postgres.Sql {
+  const u = new URL(url)
+  const host = u.searchParams.get('host')
+  if (!host) return postgres(url, options)
+  u.searchParams.delete('host')
+  return postgres(u.toString(), { ...options, host })
+}
+
 /** Counts statements (cheap, always on): the load bench reports statements per rider message from it. */
 const logger = { logQuery: () => metrics.dbStatements.inc() }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const pg = postgres(opts.databaseUrl, {
+    const pg = connectPostgres(opts.databaseUrl, {
       max: opts.max ?? 10, max_lifetime: 600, idle_timeout: 300, onnotice: () => {},
       connection: { application_name: 'pitwall' },
     })

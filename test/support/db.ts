@@ -1,5 +1,4 @@
-import postgres from 'postgres'
-import { openDatabase, type Database } from '../../src/db/client.ts'
+import { connectPostgres, openDatabase, type Database } from '../../src/db/client.ts'
 import { runMigrations } from '../../src/db/migrate.ts'
 
 /** Set by CI (and by developers who want the PostgreSQL half of the suite). */
@@ -21,7 +20,7 @@ export async function freshPglite(): Promise<Database> {
 
 /** A new, empty database on the PostgreSQL server of `adminUrl`; `drop()` removes it (tests and benches). */
 export async function createScratchDatabase(adminUrl: string, prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} })
+  const admin = connectPostgres(adminUrl, { max: 1, onnotice: () => {} })
   const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`
   await admin.unsafe(`create database ${name}`)
   await admin.end()
@@ -30,7 +29,7 @@ export async function createScratchDatabase(adminUrl: string, prefix: string): P
   return {
     url: url.toString(),
     async drop() {
-      const a = postgres(adminUrl, { max: 1, onnotice: () => {} })
+      const a = connectPostgres(adminUrl, { max: 1, onnotice: () => {} })
       await a.unsafe(`drop database if exists ${name} with (force)`).catch(() => {})
       await a.end()
     },

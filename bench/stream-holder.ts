@@ -1,0 +1,36 @@
+/**
+ * Holds staff SSE streams in a process of its own, as the browsers of a thousand staff members would be: their
+ * reading then never delays the load generator's clock (its probe streams and riders). Reads one JSON line on
+ * stdin — { url, cookie, count } — opens the streams, prints "open N", then every second
+ * "stats {bytes, ended}"; exits when stdin closes.
+ *
+ *   bun bench/stream-holder.ts   (spawned by bench/load.ts)
+ */
+import { inBatches, openSse } from './lib.ts'
+
+const decoder = new TextDecoder()
+const stdin = Bun.stdin.stream().getReader()
+let input = ''
+while (!input.includes('\n')) {
+  const r = await stdin.read()
+  if (r.done) process.exit(1)
+  input += decoder.decode(r.value)
+}
+const { url, cookie, count } = JSON.parse(input.split('\n')[0]) as { url: string; cookie: string; count: number }
+let bytes = 0
+let ended = 0
+const closers: Array<() => void> = []
+await inBatches(Array.from({ length: count }, (_, i) => i), 50, async (i) => {
+  const s = await openSse(url, { cookie }, { onBytes: (n) => { bytes += n }, onEnd: () => { ended++ } })
+  if (s.status !== 200) throw new Error(`staff stream ${i}: HTTP ${s.status}`)
+  closers.push(s.close)
+})
+console.log(`open ${closers.length}`)
+const timer = setInterval(() => console.log(`stats ${JSON.stringify({ bytes, ended })}`), 1000)
+// The load generator closing our stdin (or exiting) ends us.
+void (async () => {
+  while (!(await stdin.read()).done) { /* nothing more is sent */ }
+  clearInterval(timer)
+  for (const c of closers) c()
+  process.exit(0)
+})()
