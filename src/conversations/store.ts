@@ -20,12 +20,6 @@ export type Store = typeof stores.$inferSelect
 export class NotFound extends Error {}
 export class Forbidden extends Error {}
 
-export async function customerFor(db: Db, storeId: string, visitorId: string): Promise<Customer> {
-  await db.insert(customers).values({ storeId, visitorId }).onConflictDoNothing()
-  const [row] = await db.select().from(customers).where(and(eq(customers.storeId, storeId), eq(customers.visitorId, visitorId)))
-  return row
-}
-
 /** The visitor's open conversation, if any (a closed one is reopened when they write again). */
 export async function latestConversationOf(db: Db, storeId: string, visitorId: string): Promise<Conversation | undefined> {
   const [row] = await db.select({ c: conversations }).from(conversations)
@@ -44,13 +38,33 @@ export async function conversationForVisitor(db: Db, storeId: string, visitorId:
   const known = await visitorAccess(db, storeId, visitorId, id)
   if (known.conversation) return known.conversation
   if (!known.allowed || known.exists) throw new Forbidden('not your conversation')
-  const customer = await customerFor(db, storeId, visitorId)
-  const created = await db.insert(conversations).values({ id, storeId, customerId: customer.id }).onConflictDoNothing().returning({ id: conversations.id })
-  // Insights count conversations from this fact (not published: no live view shows it).
-  if (created.length) await db.insert(events).values({ storeId, conversationId: id, kind: 'opened' })
-  const [row] = await db.select().from(conversations).where(eq(conversations.id, id))
-  if (!row || row.storeId !== storeId || row.customerId !== customer.id) throw new Forbidden('not your conversation')
-  return row
+  const created = await openConversation(db, storeId, visitorId, id)
+  if (created) return created
+  // Someone created it in the meantime (the visitor's retry, or another visitor guessing the id): theirs or not?
+  const again = await visitorAccess(db, storeId, visitorId, id)
+  if (again.conversation) return again.conversation
+  throw new Forbidden('not your conversation')
+}
+
+/**
+ * The visitor (created if new) and their conversation with this id, created in one statement with the `opened`
+ * fact insights count conversations from (not published: no live view shows it). Undefined when the id was taken.
+ */
+async function openConversation(db: Db, storeId: string, visitorId: string, id: string): Promise<Conversation | undefined> {
+  const [row] = await rows<{ conversation: unknown }>(db, sql`
+    with cu as (
+      insert into customers (store_id, visitor_id) values (${storeId}, ${visitorId})
+      on conflict (store_id, visitor_id) do update set visitor_id = excluded.visitor_id
+      returning id
+    ), c as (
+      insert into conversations (id, store_id, customer_id) select ${id}, ${storeId}, cu.id from cu
+      on conflict do nothing
+      returning *
+    ), o as (
+      insert into events (store_id, conversation_id, kind) select store_id, id, 'opened' from c
+    )
+    select row_to_json(c) as conversation from c`)
+  return row ? fromJson<Conversation>(conversations, row.conversation) : undefined
 }
 
 export async function getConversation(db: Db, storeId: string, id: string): Promise<Conversation> {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { randomUUID } from 'node:crypto'
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { backends } from '../support/db.ts'
 import type { Database } from '../../src/db/client.ts'
-import { events } from '../../src/db/schema.ts'
+import { customers, events } from '../../src/db/schema.ts'
 import { DEMO_STORE, seedDemoStore } from '../../src/staff/demo.ts'
 import { conversationForVisitor, Forbidden, getConversation, getMessage, listCards, storeMessage } from '../../src/conversations/store.ts'
 
@@ -85,6 +85,29 @@ for (const backend of backends) {
       const mine = await conversationForVisitor(database.db, storeId, 'v-owner', id)
       expect((await conversationForVisitor(database.db, storeId, 'v-owner', id)).id).toBe(mine.id)
       await expect(conversationForVisitor(database.db, storeId, 'v-someone-else', id)).rejects.toBeInstanceOf(Forbidden)
+    })
+
+    test('the first message opens the conversation in one statement: one customer, one `opened` fact, even when raced', async () => {
+      const id = randomUUID()
+      const visitor = `v-${randomUUID()}`
+      // The same visitor's two tabs (or a retry) at once, and a stranger with the same id.
+      const results = await Promise.allSettled([
+        conversationForVisitor(database.db, storeId, visitor, id), conversationForVisitor(database.db, storeId, visitor, id),
+        conversationForVisitor(database.db, storeId, 'v-stranger', id),
+      ])
+      const ok = results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<{ id: string; customerId: string }>).value)
+      expect(ok.length).toBeGreaterThanOrEqual(1)
+      expect(new Set(ok.map((c) => c.id))).toEqual(new Set([id]))
+      const [owner] = await database.db.select().from(customers).where(eq(customers.id, ok[0].customerId))
+      // Whoever won the race owns it; everyone else is refused.
+      const loser = owner.visitorId === visitor ? 'v-stranger' : visitor
+      await expect(conversationForVisitor(database.db, storeId, loser, id)).rejects.toBeInstanceOf(Forbidden)
+      expect((await database.db.select().from(customers).where(eq(customers.visitorId, visitor))).length).toBe(1)
+      const opened = await database.db.select().from(events).where(and(eq(events.conversationId, id), eq(events.kind, 'opened')))
+      expect(opened.length).toBe(1)
+      // A visitor coming back with a new chat keeps their customer row.
+      const next = await conversationForVisitor(database.db, storeId, owner.visitorId, randomUUID())
+      expect(next.customerId).toBe(owner.id)
     })
   })
 }
