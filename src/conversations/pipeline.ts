@@ -39,7 +39,7 @@ export async function postCustomerMessage(s: Services, input: CustomerMessageInp
   const m = { conversationId: conv.id, author: 'customer' as const, body: text, clientId: input.clientId }
   // The message, the conversation's activity and the live event are stored together or not at all: one statement,
   // or (rare: a closed chat reopens) one transaction that also moves the status.
-  const stored = !reopened ? await storeNew(s, conv, m) : await s.db.transaction(async (tx) => {
+  const stored: Stored = !reopened ? await storeNew(s, conv, m) : await s.db.transaction(async (tx): Promise<Stored> => {
     const r = await insertMessage(tx, m)
     if (r.duplicate) return { ...r, current: conv, events: [] }
     const current = await updateConversation(tx, conv.id, {
@@ -56,16 +56,18 @@ export async function postCustomerMessage(s: Services, input: CustomerMessageInp
     return { message, duplicate }
   }
   if (kinds.length) await botSays(s, current, REDACTION_NOTE, `redaction:${message.id}`, 'system')
-  // The conversation's first message (the statement that stored it says so) is its whole transcript.
-  const first = !kinds.length && current.firstMessageAt?.getTime() === message.createdAt.getTime()
-  await respondOnce(s, current, message, first ? [message] : undefined)
+  // The statement that stored the message read the transcript with it (unless a redaction note came after).
+  await respondOnce(s, current, message, kinds.length ? undefined : stored.transcript)
   return { message, duplicate }
 }
 
-async function storeNew(s: Services, conv: Conversation, m: NewMessage): Promise<{ message: Message; duplicate: boolean; current: Conversation; events: BusEvent[] }> {
-  const r = await storeMessage(s.db, conv.storeId, m, { notify: s.bus.notifyChannel })
+/** A rider's message as stored: the conversation after it, events to publish, and the transcript when the statement read it. */
+interface Stored { message: Message; duplicate: boolean; current: Conversation; events: BusEvent[]; transcript?: Message[] }
+
+async function storeNew(s: Services, conv: Conversation, m: NewMessage): Promise<Stored> {
+  const r = await storeMessage(s.db, conv.storeId, m, { notify: s.bus.notifyChannel, transcript: true })
   const events = r.eventId && !r.notified ? [{ id: r.eventId, storeId: conv.storeId, conversationId: conv.id, kind: 'message' }] : []
-  return { message: r.message, duplicate: r.duplicate, current: r.conversation ?? conv, events }
+  return { message: r.message, duplicate: r.duplicate, current: r.conversation ?? conv, events, transcript: r.transcript }
 }
 
 /** Rider messages being answered in this process, so a quick retry does not answer the same message twice. */

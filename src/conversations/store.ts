@@ -134,8 +134,12 @@ const jsonb = (v: unknown) => (v === undefined || v === null ? sql`null` : sql`$
  */
 export async function storeMessage(
   db: Db, storeId: string, m: NewMessage,
-  opts: { fact?: { kind: string; data: Record<string, unknown> }; notify?: string; decide?: { messageId: string; decision: unknown } } = {},
-): Promise<{ message: Message; duplicate: boolean; conversation?: Conversation; eventId?: number; notified: boolean }> {
+  opts: {
+    fact?: { kind: string; data: Record<string, unknown> }; notify?: string; decide?: { messageId: string; decision: unknown }
+    /** Also return the public transcript up to and including the new message (what `transcript()` would read next). */
+    transcript?: boolean
+  } = {},
+): Promise<{ message: Message; duplicate: boolean; conversation?: Conversation; eventId?: number; notified: boolean; transcript?: Message[] }> {
   // An analytics fact about the new message (not published) rides along; its data gets the message's id.
   const fact = opts.fact
     ? sql`, f as (
@@ -154,7 +158,7 @@ export async function storeMessage(
       select pg_notify(${opts.notify}, json_build_object('id', e.id, 'storeId', ${storeId}::text, 'conversationId', m.conversation_id, 'kind', 'message')::text) from e, m
     )`
     : sql``
-  const [r] = await rows<{ message: unknown; conversation: unknown; event_id: string | number | null; notified?: unknown }>(db, sql`
+  const [r] = await rows<{ message: unknown; conversation: unknown; event_id: string | number | null; notified?: unknown; transcript?: unknown }>(db, sql`
     with m as (
       insert into messages (conversation_id, author, staff_id, body, client_id, internal, decision, citations)
       values (${m.conversationId}, ${m.author}, ${m.staffId ?? null}, ${m.body}, ${m.clientId}, ${m.internal ?? false}, ${jsonb(m.decision)}, ${jsonb(m.citations)})
@@ -168,14 +172,26 @@ export async function storeMessage(
       select ${storeId}, m.conversation_id, 'message', jsonb_build_object('messageId', m.id, 'author', m.author, 'internal', m.internal) from m
       returning id
     )${fact}${decide}${notify}
-    select (select row_to_json(m) from m) as message, (select row_to_json(c) from c) as conversation, (select id from e) as event_id${opts.notify ? sql`, (select count(*) from n) as notified` : sql``}`)
+    select (select row_to_json(m) from m) as message, (select row_to_json(c) from c) as conversation, (select id from e) as event_id${opts.notify ? sql`, (select count(*) from n) as notified` : sql``}${opts.transcript ? transcriptWith : sql``}`)
   if (!r?.message) return { ...(await insertMessage(db, m)), notified: false } // a retry: the stored message (the insert finds the conflict again)
   metrics.messages.inc({ author: m.author })
   return {
     message: fromJson<Message>(messages, r.message), duplicate: false,
     conversation: fromJson<Conversation>(conversations, r.conversation), eventId: Number(r.event_id), notified: !!opts.notify,
+    ...(opts.transcript ? { transcript: jsonRows(r.transcript).map((row) => fromJson<Message>(messages, row)) } : {}),
   }
 }
+
+/**
+ * The public transcript in the statement that stores a message: the statement does not see its own insert in
+ * `messages`, so the new row (from `m`) is added, and both are ordered as `transcript()` orders them.
+ */
+const transcriptWith = sql.raw(`, (select coalesce(json_agg(t order by t.created_at, t.id), '[]'::json) from (
+      select * from messages where conversation_id = (select conversation_id from m) and internal = false
+      union all select * from m where not m.internal
+    ) t) as transcript`)
+
+const jsonRows = (v: unknown): unknown[] => (typeof v === 'string' ? JSON.parse(v) : (v as unknown[]) ?? [])
 
 export async function getMessage(db: Db, id: string): Promise<Message | undefined> {
   const [row] = await db.select().from(messages).where(eq(messages.id, id))

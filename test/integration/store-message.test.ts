@@ -5,7 +5,7 @@ import { backends } from '../support/db.ts'
 import type { Database } from '../../src/db/client.ts'
 import { customers, events } from '../../src/db/schema.ts'
 import { DEMO_STORE, seedDemoStore } from '../../src/staff/demo.ts'
-import { conversationForVisitor, Forbidden, getConversation, getMessage, listCards, storeMessage } from '../../src/conversations/store.ts'
+import { conversationForVisitor, Forbidden, getConversation, getMessage, listCards, storeMessage, transcript } from '../../src/conversations/store.ts'
 
 // storeMessage is the one-statement write of the message pipeline: what it returns must be what a read gives.
 for (const backend of backends) {
@@ -32,6 +32,22 @@ for (const backend of backends) {
       expect(r.conversation!.lastMessageAt).toEqual(r.message.createdAt)
       const [e] = await database.db.select().from(events).where(eq(events.id, r.eventId!))
       expect(e).toMatchObject({ storeId, conversationId: conv.id, kind: 'message', data: { messageId: r.message.id, author: 'bot', internal: false } })
+    })
+
+    test('with `transcript`, the same statement returns the public transcript a read right after would give', async () => {
+      const conv = await conversationForVisitor(database.db, storeId, `v-${randomUUID()}`, randomUUID())
+      const say = (author: 'customer' | 'bot' | 'system', body: string, internal = false) =>
+        storeMessage(database.db, storeId, { conversationId: conv.id, author, body, clientId: randomUUID(), internal, citations: author === 'bot' ? [{ id: 'u1' }] : undefined }, { transcript: true })
+      const first = await say('customer', 'Do you have a Grizzly?')
+      expect(first.transcript).toEqual([first.message])
+      await say('bot', 'Yes, stock N26-0222.')
+      await say('system', 'AI flagged this chat', true)
+      const third = await say('customer', 'How much is it?')
+      expect(third.transcript).toEqual(await transcript(database.db, conv.id, { includeInternal: false }))
+      expect(third.transcript!.map((m) => m.body)).toEqual(['Do you have a Grizzly?', 'Yes, stock N26-0222.', 'How much is it?'])
+      const retry = await storeMessage(database.db, storeId, { conversationId: conv.id, author: 'customer', body: 'x', clientId: third.message.clientId }, { transcript: true })
+      expect(retry.duplicate).toBe(true)
+      expect(retry.transcript).toBeUndefined()
     })
 
     test('a retry with the same client id stores nothing and publishes nothing', async () => {
