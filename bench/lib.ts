@@ -46,11 +46,17 @@ export function serverEnv(databaseUrl: string, extra: Record<string, string> = {
 
 /** `pitwall seed-demo` into the database; returns the admin's generated password. */
 export async function seedDemo(databaseUrl: string, content: boolean): Promise<string> {
+  return (await seedDemoStaff(databaseUrl, content))[0].password
+}
+
+/** `pitwall seed-demo` into the database; every staff account it prints (email and generated password), admin first. */
+export async function seedDemoStaff(databaseUrl: string, content: boolean): Promise<Array<{ email: string; password: string }>> {
   const dir = mkdtempSync(join(tmpdir(), 'pw-bench-seed-'))
   try {
     const r = await runCli(['seed-demo', ...(content ? [] : ['--no-content'])], { DATABASE_URL: databaseUrl, PITWALL_DATA_DIR: dir })
     if (r.code !== 0) throw new Error(`seed-demo failed: ${r.stderr}`)
-    return r.stdout.match(/admin@ridgeline\.example\s+(\S+)/)![1]
+    const staff = [...r.stdout.matchAll(/^\s+\w+\s+(\S+@\S+)\s+(\S+)\s+\(/gm)].map((m) => ({ email: m[1], password: m[2] }))
+    return staff.sort((a, b) => Number(b.email.startsWith('admin@')) - Number(a.email.startsWith('admin@')))
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

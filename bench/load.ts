@@ -4,11 +4,12 @@
  * endpoint driven by the same riders in the same run (the ceiling).
  *
  *   bun bench/load.ts [--duration 60s] [--warmup 10s] [--echo 15s] [--riders 32] [--staff 1000] [--probes 20]
- *                     [--content demo|none] [--soak 30m] [--cpu-prof DIR] [--workers N] [--rate R]
+ *                     [--content demo|none] [--soak 30m] [--cpu-prof DIR] [--workers N] [--rate R] [--accounts N]
  *
  * Riders: a fixed number of concurrent riders; each loads /chat (a visitor cookie), opens a conversation and asks
  * --turns demo questions one after another (no think time), then a new rider takes its place.
- * Staff: one signed-in session reused for every stream; --probes streams show "All" (every rider message lands on
+ * Staff: the demo's staff members (--accounts, default all 5) signed in once each, the streams shared out among
+ * them round-robin (each has several tabs open, as at a dealership); --probes streams show "All" (every rider message lands on
  * a card there, which is how latency is measured), the rest the default "Needs a person" view. Those are held by
  * bench/stream-holder.ts in a process of its own (their CPU is counted with the load generator's), so reading a
  * thousand streams never delays the clock that times the probes.
@@ -22,8 +23,8 @@
  */
 import { DEMO_QUESTIONS } from '../test/fixtures/agent/demo-questions.ts'
 import {
-  cpuBetween, cpuSeconds, treeCpuSeconds, treeRssMb, postgresCommits, serverMetric, duration, ensureFetchSlots, flags, postgresCpu, fmt, inBatches, loadAverage, login, newRider, openSse, pitwallServer, rssMb, scratchDatabase,
-  seedDemo, serverEnv, spawnServer, summary, type Proc,
+  seedDemoStaff, cpuBetween, cpuSeconds, treeCpuSeconds, treeRssMb, postgresCommits, serverMetric, duration, ensureFetchSlots, flags, postgresCpu, fmt, inBatches, loadAverage, login, newRider, openSse, pitwallServer, rssMb, scratchDatabase,
+  serverEnv, spawnServer, summary, type Proc,
 } from './lib.ts'
 
 const f = flags()
@@ -31,7 +32,7 @@ const opt = {
   duration: duration(f.duration ?? '60s'), warmup: duration(f.warmup ?? '10s'), echo: duration(f.echo ?? '15s'),
   riders: Number(f.riders ?? 32), staff: Number(f.staff ?? 1000), probes: Number(f.probes ?? 20), turns: Number(f.turns ?? 4),
   content: (f.content ?? 'demo') as 'demo' | 'none', soak: f.soak ? duration(f.soak) : 0, workers: Number(f.workers ?? 1),
-  rate: Number(f.rate ?? 0),
+  rate: Number(f.rate ?? 0), accounts: Number(f.accounts ?? 5),
 }
 await ensureFetchSlots(opt.staff + opt.riders)
 const QUESTIONS = DEMO_QUESTIONS.map((d) => d.q)
@@ -119,9 +120,9 @@ function pacer(perSecond: number) {
 }
 
 /** `count` staff streams of `url` held by bench/stream-holder.ts in its own process; `stats` follows its reports. */
-async function holdStreams(url: string, cookie: string, count: number) {
+async function holdStreams(url: string, cookies: string[], count: number) {
   const proc = Bun.spawn([process.execPath, 'bench/stream-holder.ts'], { stdin: 'pipe', stdout: 'pipe', stderr: 'inherit' })
-  proc.stdin.write(JSON.stringify({ url, cookie, count }) + '\n')
+  proc.stdin.write(JSON.stringify({ url, cookies, count }) + '\n')
   proc.stdin.flush()
   const stats = { bytes: 0, ended: 0 }
   let opened = -1
@@ -162,7 +163,7 @@ async function main() {
   const procs: Proc[] = []
   let holder: Awaited<ReturnType<typeof holdStreams>> | undefined
   try {
-    const password = await seedDemo(db.url, opt.content === 'demo')
+    const accounts = (await seedDemoStaff(db.url, opt.content === 'demo')).slice(0, Math.max(1, opt.accounts))
     log(`seeded ${opt.content === 'demo' ? 'the demo dealership with its 2,500 DMS documents' : 'the demo dealership without DMS content'}`)
 
     // 1. the ceiling: the same riders against bare Hono+Bun
@@ -179,7 +180,7 @@ async function main() {
     // 2. Pitwall with the staff streams open
     const server = await pitwallServer(serverEnv(db.url, { PITWALL_WORKERS: String(opt.workers) }), f['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', f['cpu-prof']] : [])
     procs.push(server)
-    const cookie = await login(server.url, 'admin@ridgeline.example', password)
+    const cookies = await Promise.all(accounts.map((a) => login(server.url, a.email, a.password)))
     const probes = new Probes(opt.probes)
     let staffOpen = 0
     let probeEnded = 0
@@ -188,10 +189,10 @@ async function main() {
     const closers: Array<() => void> = []
     // The streams nobody measures live in a process of their own (as a thousand browsers would be elsewhere), so
     // reading them never delays this process's clock; the probes and riders stay here.
-    holder = await holdStreams(`${server.url}/inbox/events`, cookie, opt.staff - opt.probes)
+    holder = await holdStreams(`${server.url}/inbox/events`, cookies, opt.staff - opt.probes)
     staffOpen += holder.opened
     await inBatches(Array.from({ length: opt.probes }, (_, i) => i), 50, async (i) => {
-      const s = await openSse(`${server.url}/inbox/events?view=all`, { cookie }, {
+      const s = await openSse(`${server.url}/inbox/events?view=all`, { cookie: cookies[i % cookies.length] }, {
         onBytes: (n) => { probeBytes += n },
         onBlock: (b) => probes.frame(i, b, performance.now()),
         onEnd: () => { probeEnded++ },
@@ -233,7 +234,7 @@ async function main() {
 
     const lines = [
       `chat load — ${new Date().toISOString().slice(0, 16)}Z, load average ${loadAverage()}, content: ${opt.content === 'demo' ? 'demo DMS (2,500 documents)' : 'none'}, local AI mode`,
-      `  riders ${opt.riders} concurrent${opt.rate ? `, paced to ${opt.rate} messages/s in all` : ''}, ${opt.turns} messages each, ${fmt(opt.duration / 1000, 0)} s measured after ${fmt(opt.warmup / 1000, 0)} s warm-up; staff streams ${staffOpen} (${opt.probes} on "All", one session reused), dropped during run ${staff().ended - before.ended}`,
+      `  riders ${opt.riders} concurrent${opt.rate ? `, paced to ${opt.rate} messages/s in all` : ''}, ${opt.turns} messages each, ${fmt(opt.duration / 1000, 0)} s measured after ${fmt(opt.warmup / 1000, 0)} s warm-up; staff streams ${staffOpen} (${opt.probes} on "All"; ${accounts.length} staff member${accounts.length === 1 ? '' : 's'} signed in, the streams shared out among them), dropped during run ${staff().ended - before.ended}`,
       `  Pitwall: ${fmt(rate, 1)} messages/s sustained (${t.ok} answered, ${t.pages} chat page loads, ${t.errors} errors, statuses ${JSON.stringify(t.statuses)})`,
       `  post -> staff SSE update (${live.n} message×probe pairs, ${probes.unseen} never shown): p50 ${fmt(live.p50)} ms, p99 ${fmt(live.p99)} ms, max ${fmt(live.max)} ms`,
       `  post -> answered response: p50 ${fmt(post.p50)} ms, p99 ${fmt(post.p99)} ms`,

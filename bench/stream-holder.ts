@@ -1,7 +1,7 @@
 /**
  * Holds staff SSE streams in a process of its own, as the browsers of a thousand staff members would be: their
  * reading then never delays the load generator's clock (its probe streams and riders). Reads one JSON line on
- * stdin — { url, cookie, count } — opens the streams, prints "open N", then every second
+ * stdin — { url, cookies, count } — opens the streams, prints "open N", then every second
  * "stats {bytes, ended}"; exits when stdin closes.
  *
  *   bun bench/stream-holder.ts   (spawned by bench/load.ts)
@@ -16,12 +16,12 @@ while (!input.includes('\n')) {
   if (r.done) process.exit(1)
   input += decoder.decode(r.value)
 }
-const { url, cookie, count } = JSON.parse(input.split('\n')[0]) as { url: string; cookie: string; count: number }
+const { url, cookies, count } = JSON.parse(input.split('\n')[0]) as { url: string; cookies: string[]; count: number }
 let bytes = 0
 let ended = 0
 const closers: Array<() => void> = []
 await inBatches(Array.from({ length: count }, (_, i) => i), 50, async (i) => {
-  const s = await openSse(url, { cookie }, { onBytes: (n) => { bytes += n }, onEnd: () => { ended++ } })
+  const s = await openSse(url, { cookie: cookies[i % cookies.length] }, { onBytes: (n) => { bytes += n }, onEnd: () => { ended++ } })
   if (s.status !== 200) throw new Error(`staff stream ${i}: HTTP ${s.status}`)
   closers.push(s.close)
 })

@@ -270,17 +270,32 @@ export async function listCards(db: Db, storeId: string, q: InboxQuery = {}): Pr
   return rows.map((r) => ({ ...r.c, customerName: r.customerName, assigneeName: r.assigneeName, lastMessage: r.c.lastRiderText }))
 }
 
+/** How many conversations each view holds under the same filters, for every staff member at once ("mine" by assignee). */
+export interface StoreViewCounts { needs: number; bot: number; closed: number; all: number; mine: Record<string, number> }
+
+/** The counts every staff member's tabs show, in one query whatever the number of staff (grouped by status and assignee). */
+export async function storeViewCounts(db: Db, storeId: string, q: InboxQuery = {}): Promise<StoreViewCounts> {
+  const groups = await db.select({ status: conversations.status, assigneeId: conversations.assigneeId, n: sql<number>`count(*)` })
+    .from(conversations).where(and(...filters(storeId, q))).groupBy(conversations.status, conversations.assigneeId)
+  const c: StoreViewCounts = { needs: 0, bot: 0, closed: 0, all: 0, mine: {} }
+  for (const g of groups) {
+    const n = Number(g.n)
+    c.all += n
+    if (g.status === 'waiting') c.needs += n
+    else if (g.status === 'bot') c.bot += n
+    else if (g.status === 'closed') c.closed += n
+    else if (g.status === 'claimed' && g.assigneeId) c.mine[g.assigneeId] = (c.mine[g.assigneeId] ?? 0) + n
+  }
+  return c
+}
+
+/** One staff member's tab counts from the store's. */
+export const countsFor = (c: StoreViewCounts, staffId?: string): Record<InboxView, number> =>
+  ({ needs: c.needs, mine: (staffId && c.mine[staffId]) || 0, bot: c.bot, closed: c.closed, all: c.all })
+
 /** How many conversations each view holds under the same filters (one query). */
 export async function viewCounts(db: Db, storeId: string, q: InboxQuery = {}): Promise<Record<InboxView, number>> {
-  const mine = q.staffId ?? '00000000-0000-0000-0000-000000000000'
-  const [row] = await db.select({
-    needs: sql<number>`count(*) filter (where ${conversations.status} = 'waiting')`,
-    mine: sql<number>`count(*) filter (where ${conversations.status} = 'claimed' and ${conversations.assigneeId} = ${mine})`,
-    bot: sql<number>`count(*) filter (where ${conversations.status} = 'bot')`,
-    closed: sql<number>`count(*) filter (where ${conversations.status} = 'closed')`,
-    all: sql<number>`count(*)`,
-  }).from(conversations).where(and(...filters(storeId, q)))
-  return Object.fromEntries(Object.entries(row).map(([k, n]) => [k, Number(n)])) as Record<InboxView, number>
+  return countsFor(await storeViewCounts(db, storeId, q), q.staffId)
 }
 
 export async function getStore(db: Db, id: string): Promise<Store> {

@@ -4,7 +4,7 @@ import { Hono, type MiddlewareHandler } from 'hono'
 import * as v from 'valibot'
 import type { Services } from '../deps.ts'
 import { staffReply } from '../conversations/staff.ts'
-import { getConversation, getStore, listCards, transcript, viewCounts } from '../conversations/store.ts'
+import { countsFor, getConversation, getStore, listCards, storeViewCounts, transcript, viewCounts } from '../conversations/store.ts'
 import { customers } from '../db/schema.ts'
 import { eventsSince, latestEventId } from '../realtime/events.ts'
 import { eventStream } from '../realtime/sse.ts'
@@ -13,8 +13,8 @@ import { ConversationPage } from '../../views/pages/ConversationPage.tsx'
 import { ReplyForm } from '../../views/partials/ReplyForm.tsx'
 import { RulesBanner } from '../../views/partials/RulesBanner.tsx'
 import { describeIssues, isJson, parseBody, StaffMessageInput, requireStaff, UUID, type Env } from './middleware.ts'
-import { handoffNotice, inboxHtml, notifyHtml, staffConversationEventHtml, staffName } from './live.tsx'
-import { changedParts, perEventMemo, SharedInboxRenders } from './inbox-feed.ts'
+import { handoffNotice, inboxListHtml, inboxTabsHtml, notifyHtml, staffConversationEventHtml, staffName } from './live.tsx'
+import { changedParts, perEventMemo, SharedInboxRenders, type InboxFrame } from './inbox-feed.ts'
 import { isEphemeral, type BusEvent } from '../realtime/bus.ts'
 import { staffNamesFor } from './names.ts'
 import { typingSignal } from '../realtime/presence.ts'
@@ -74,11 +74,19 @@ export function inboxRoutes(s: Services) {
     if (!release) return c.text(TOO_MANY_STREAMS, 429)
     const q = { ...query, staffId: staff.id }
     const key = JSON.stringify([staff.storeId, q])
-    // The tab counts do not depend on the view: every view of this staff member and filters shares them.
-    const countsKey = JSON.stringify(['counts', staff.storeId, { ...q, view: undefined }])
-    const forget = [shared.open(key), shared.open(countsKey)]
-    const counts = () => shared.frame(countsKey, () => viewCounts(s.db, staff.storeId, q))
-    const parts = changedParts(() => shared.frame(key, () => inboxHtml(s, staff.storeId, q, timezone, counts)), noticesFor(staff))
+    // What is shared past this staff member's own streams: the list by everyone showing the view with the same
+    // filters ("mine" is each one's own), and the counts (with "mine" for every assignee) by every view and everyone.
+    const listKey = JSON.stringify(['list', staff.storeId, { ...q, staffId: q.view === 'mine' ? staff.id : undefined }])
+    const countsKey = JSON.stringify(['counts', staff.storeId, { ...q, view: undefined, staffId: undefined }])
+    const forget = [shared.open(key), shared.open(listKey), shared.open(countsKey)]
+    const render = async (): Promise<InboxFrame> => {
+      const [list, counts] = await Promise.all([
+        shared.frame(listKey, () => inboxListHtml(s, staff.storeId, q, timezone)),
+        shared.frame(countsKey, () => storeViewCounts(s.db, staff.storeId, q)),
+      ])
+      return { ...list, tabs: inboxTabsHtml(q, countsFor(counts, staff.id)) }
+    }
+    const parts = changedParts(() => shared.frame(key, render), noticesFor(staff))
     return eventStream(c, {
       onClose: () => { release(); for (const f of forget) f() },
       bus: s.bus,

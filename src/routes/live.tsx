@@ -133,19 +133,32 @@ async function rowHtml(c: ConversationCard, now: Date, timeZone: string, targetM
   return html
 }
 
-/** The inbox list and its tabs as two <hx-partial> blocks (kept apart so a stream can skip the unchanged one). */
-export async function inboxHtml(s: Services, storeId: string, q: InboxQuery, timeZone: string,
-  counts: () => Promise<Record<InboxView, number>> = () => viewCounts(s.db, storeId, q)): Promise<InboxFrame> {
-  const [cards, tabCounts] = await Promise.all([listCards(s.db, storeId, q), counts()])
-  const filterQuery = new URLSearchParams(Object.entries({ department: q.department, priority: q.priority, tag: q.tag, q: q.q })
-    .filter((e): e is [string, string] => !!e[1])).toString()
+/** The inbox list as an <hx-partial> block (the tabs are another, so a stream can skip the unchanged one): the same for every staff member showing the view with the same filters (except "mine"). */
+export async function inboxListHtml(s: Services, storeId: string, q: InboxQuery, timeZone: string): Promise<Omit<InboxFrame, 'tabs'>> {
+  const cards = await listCards(s.db, storeId, q)
   const now = s.now()
   const targets = priorityTargets(s)
   // Card by card, so a stream can patch the list it already shows instead of replacing it (see inbox-patch.ts).
   const rows = await Promise.all(cards.map(async (c) => ({ id: c.id, html: await rowHtml(c, now, timeZone, c.priority ? targets[c.priority] : undefined) })))
   const list = await (<InboxList cards={cards} now={now} timeZone={timeZone} targets={targets} rows={rows.map((r) => r.html)} />)
-  const tabs = await (<InboxTabs current={q.view ?? 'needs'} counts={tabCounts} filterQuery={filterQuery} />)
-  return { list: partial('#inbox-list', 'outerHTML', list.toString()), cards: rows, tabs: partial('#inbox-tabs', 'outerHTML', tabs.toString()) }
+  return { list: partial('#inbox-list', 'outerHTML', list.toString()), cards: rows }
+}
+
+const renderedTabs = new Map<string, string>()
+
+/** The tabs block for a view and its counts (kept: every flush re-asks for the few combinations staff are showing). */
+export function inboxTabsHtml(q: InboxQuery, counts: Record<InboxView, number>): string {
+  const filterQuery = new URLSearchParams(Object.entries({ department: q.department, priority: q.priority, tag: q.tag, q: q.q })
+    .filter((e): e is [string, string] => !!e[1])).toString()
+  const current = q.view ?? 'needs'
+  const key = JSON.stringify([current, counts, filterQuery])
+  let html = renderedTabs.get(key)
+  if (html === undefined) {
+    html = partial('#inbox-tabs', 'outerHTML', (<InboxTabs current={current} counts={counts} filterQuery={filterQuery} />).toString())
+    renderedTabs.set(key, html)
+    if (renderedTabs.size > 500) renderedTabs.delete(renderedTabs.keys().next().value!)
+  }
+  return html
 }
 
 export interface HandoffNotice { department: string | null; html: string }

@@ -133,30 +133,38 @@ for (const backend of backends) {
       expect((await tomReading).some((m) => m.data.includes('class="notify"'))).toBe(false)
     })
 
-    test('inbox streams of two views of one staff member count the tabs once per change between them', async () => {
+    test('one change costs one count and one list per view, however many staff members and views are open', async () => {
       const db = ctx.services.db
-      let counted = 0
-      // viewCounts is the one select whose columns include `needs`.
+      const counted = { counts: 0, lists: 0 }
+      // The counts select groups by assignee; the list select names the customer.
       ctx.services.db = new Proxy(db, {
         get(target, key, receiver) {
           const value = Reflect.get(target, key, receiver)
           if (key !== 'select') return value
-          return (fields?: Record<string, unknown>) => { if (fields && 'needs' in fields) counted++; return target.select(fields as never) }
+          return (fields?: Record<string, unknown>) => {
+            if (fields && 'assigneeId' in fields && 'n' in fields) counted.counts++
+            if (fields && 'customerName' in fields) counted.lists++
+            return target.select(fields as never)
+          }
         },
       })
       try {
-        const all = await dana.request('/inbox/events?view=all')
-        const needs = await dana.request('/inbox/events?view=needs')
-        // Both streams stay open (read until a time limit) while the change goes out.
-        const [readAll, readNeeds] = [readSse(all, () => false, 2000), readSse(needs, () => false, 2000)]
+        const streams = await Promise.all([
+          dana.request('/inbox/events?view=all'), dana.request('/inbox/events?view=needs'),
+          admin.request('/inbox/events?view=needs'), admin.request('/inbox/events?view=all'),
+        ])
+        // Every stream stays open (read until a time limit) while the change goes out.
+        const reads = streams.map((r) => readSse(r, () => false, 2000))
         const { id } = await newConversation('a shared count, please')
         await Bun.sleep(400)
-        // One change: both views re-render, and the tab counts are read once between them.
-        counted = 0
+        counted.counts = 0
+        counted.lists = 0
         await ctx.services.bus.publish({ id: 1e12, storeId: 'demo', conversationId: id, kind: 'message' })
-        expect((await readAll).some((m) => m.data.includes('a shared count'))).toBe(true)
-        await readNeeds
-        expect(counted).toBe(1)
+        const [danaAll, , , adminAll] = await Promise.all(reads)
+        for (const frames of [danaAll, adminAll]) expect(frames.some((m) => m.data.includes('a shared count'))).toBe(true)
+        expect(danaAll.some((m) => m.data.includes('id="inbox-tabs"'))).toBe(true)
+        // The tabs: one count between them all; the lists: one for "All", one for "Needs a person".
+        expect(counted).toEqual({ counts: 1, lists: 2 })
       } finally {
         ctx.services.db = db
       }

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
 import { backends } from '../support/db.ts'
 import type { Database } from '../../src/db/client.ts'
-import { customers, events } from '../../src/db/schema.ts'
+import { conversations, customers, events, staffUsers } from '../../src/db/schema.ts'
 import { DEMO_STORE, seedDemoStore } from '../../src/staff/demo.ts'
-import { conversationForVisitor, Forbidden, getConversation, getMessage, listCards, storeMessage, transcript } from '../../src/conversations/store.ts'
+import { conversationForVisitor, countsFor, Forbidden, getConversation, getMessage, listCards, storeMessage, storeViewCounts, transcript, viewCounts } from '../../src/conversations/store.ts'
 
 // storeMessage is the one-statement write of the message pipeline: what it returns must be what a read gives.
 for (const backend of backends) {
@@ -94,6 +94,28 @@ for (const backend of backends) {
       const second = await say('customer', 'How much is it?')
       expect((await card())?.lastMessage).toBe('How much is it?')
       expect(second.conversation!.firstMessageAt).toEqual(first.message.createdAt)
+    })
+
+    test('the tab counts of every staff member come from one query: "mine" per assignee, the rest shared', async () => {
+      const [a, b] = await database.db.select({ id: staffUsers.id }).from(staffUsers).limit(2)
+      const before = await storeViewCounts(database.db, storeId)
+      const open = async (patch: Partial<{ status: 'waiting' | 'claimed' | 'closed'; assigneeId: string }>) => {
+        const conv = await conversationForVisitor(database.db, storeId, `v-${randomUUID()}`, randomUUID())
+        await storeMessage(database.db, storeId, { conversationId: conv.id, author: 'customer', body: 'hi', clientId: randomUUID() })
+        await database.db.update(conversations).set(patch).where(eq(conversations.id, conv.id))
+      }
+      await open({ status: 'waiting' })
+      await open({ status: 'claimed', assigneeId: a.id })
+      await open({ status: 'claimed', assigneeId: a.id })
+      await open({ status: 'claimed', assigneeId: b.id })
+      await conversationForVisitor(database.db, storeId, `v-${randomUUID()}`, randomUUID()) // nothing said yet: not counted
+      const after = await storeViewCounts(database.db, storeId)
+      expect(after.all - before.all).toBe(4)
+      expect(after.needs - before.needs).toBe(1)
+      expect((after.mine[a.id] ?? 0) - (before.mine[a.id] ?? 0)).toBe(2)
+      expect(countsFor(after, b.id).mine - countsFor(before, b.id).mine).toBe(1)
+      expect(countsFor(after, randomUUID()).mine).toBe(0)
+      expect(await viewCounts(database.db, storeId, { staffId: a.id })).toEqual(countsFor(after, a.id))
     })
 
     test('a conversation is only ever returned to the visitor who started it', async () => {
