@@ -17,7 +17,9 @@ import { evaluate, fmt, loadJudged, type Metrics } from '../../support/relevance
  */
 const dataDir = mkdtempSync(join(tmpdir(), 'pw-relevance-'))
 const saved = { dir: process.env.PITWALL_DATA_DIR, store: process.env.PITWALL_STORE, meili: process.env.MEILI_URL, db: process.env.DATABASE_URL }
-const now = new Date('2026-11-24T12:00:00Z')
+// The import dates undated documents by the wall clock, so the judged searches run after it (never before a fixed
+// time that the wall clock has passed: the test failed once 2026-11-24 12:00 UTC went by).
+let now: Date
 const out: string[] = [], err: string[] = []
 const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false }
 let db: Database
@@ -26,6 +28,7 @@ let service: SearchService
 beforeAll(async () => {
   Object.assign(process.env, { PITWALL_DATA_DIR: dataDir, PITWALL_STORE: 'demo', MEILI_URL: '', DATABASE_URL: '' })
   expect(await importCommand.run([demoDir()], io)).toBe(0)
+  now = new Date(Math.max(Date.parse('2026-11-24T12:00:00Z'), Date.now() + 1000))
   db = await openDatabase({ pgliteDir: pgliteDirFor(dataDir) })
   service = await createSearch({}, db, { embedder: useLiteEmbedder(), syncIntervalMs: 0 })
 }, 300_000)
