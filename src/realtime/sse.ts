@@ -120,11 +120,14 @@ export interface BatchGroupOptions {
   name: string
   /** The render every stream of the group shares for a batch. */
   prepare(batch: BusEvent[]): Promise<unknown>
-  /** What this stream writes for a shared render (null: nothing changed for it). */
+  /** What this stream writes for a shared render (null: nothing changed for it, or nothing it must have now). */
   step(prepared: unknown): string | null
+  /** What `step` held back (a count that can wait): every stream of the group is asked at once, `heldAfterMs` after the last flush. */
+  held?(): string | null
+  heldAfterMs?: number
 }
 
-interface GroupMember { take(batch: BusEvent[], prepared: unknown): void; resync(): void }
+interface GroupMember { take(batch: BusEvent[], prepared: unknown): void; resync(): void; release(): void }
 
 /** The shared subscription of a group of batch streams: events queue once, and each flush renders once for all. */
 class BatchGroup {
@@ -132,9 +135,10 @@ class BatchGroup {
   private queue: BusEvent[] = []
   private scheduled = false
   private chain: Promise<void> = Promise.resolve()
+  private releaseTimer?: ReturnType<typeof setTimeout>
   private readonly unsubscribe: () => void
   constructor(bus: Bus, accept: (e: BusEvent) => boolean, private readonly prepare: (batch: BusEvent[]) => Promise<unknown>,
-    private readonly flushMs: number, private readonly onEmpty: () => void) {
+    private readonly flushMs: number, private readonly onEmpty: () => void, private readonly heldAfterMs = 0) {
     this.unsubscribe = bus.subscribe((e) => {
       if (e.kind === RESYNC) { for (const m of this.members) m.resync(); return }
       if (isEphemeral(e) || !accept(e)) return
@@ -159,11 +163,17 @@ class BatchGroup {
       return
     }
     for (const m of this.members) m.take(batch, prepared)
+    // What the streams held back goes to all of them together once the flushes stop (so they stay at one frame).
+    if (this.heldAfterMs > 0) {
+      clearTimeout(this.releaseTimer)
+      this.releaseTimer = setTimeout(() => { for (const m of this.members) m.release() }, this.heldAfterMs)
+    }
   }
   join(m: GroupMember): () => void {
     this.members.add(m)
     return () => {
       if (!this.members.delete(m) || this.members.size) return
+      clearTimeout(this.releaseTimer)
       this.unsubscribe()
       this.onEmpty()
     }
@@ -210,7 +220,7 @@ function joinGroup(bus: Bus, o: BatchGroupOptions, accept: (e: BusEvent) => bool
   if (!byName) groups.set(bus, (byName = new Map()))
   const key = `${flushMs}\n${o.name}`
   let g = byName.get(key)
-  if (!g) byName.set(key, (g = new BatchGroup(bus, accept, o.prepare, flushMs, () => { if (byName!.get(key) === g) byName!.delete(key) })))
+  if (!g) byName.set(key, (g = new BatchGroup(bus, accept, o.prepare, flushMs, () => { if (byName!.get(key) === g) byName!.delete(key) }, o.heldAfterMs)))
   return g.join(member)
 }
 
@@ -261,6 +271,11 @@ export function eventStream(c: Context, o: EventStreamOptions) {
           if (html) stream.writeNow(frameBytes(sent, html))
         },
         resync: () => { resync = true; wake?.() },
+        release: () => {
+          if (!live || resync || queue.length || stream.backlogged) return
+          const html = group.held?.()
+          if (html) stream.writeNow(frameBytes(sent, html))
+        },
       })
       : subscribe((e) => {
         if (e.kind === RESYNC) { resync = true; wake?.(); return }

@@ -54,20 +54,44 @@ export class SharedInboxRenders {
 }
 
 /**
+ * How often at most a stream is sent tabs whose counts changed while its list did not. Every new chat moves the
+ * "All" count, so at a busy dealership nearly every 50-ms flush would be a write to every open inbox for a number;
+ * the list, and the tabs with it, still go at once, and held tabs go with the next flush after this, or this long
+ * after the last flush when the store goes quiet (to every stream of the view together).
+ */
+export const TABS_ONLY_EVERY_MS = 1000
+
+/**
  * What one stream writes for a batch: what changed since its last frame (the list as a card patch when that is
- * smaller than the whole list, the tabs if they changed) and notices. Null when nothing changed.
+ * smaller than the whole list, the tabs if they changed) and notices. Null when nothing changed, or when only the
+ * counts did and the stream had tabs less than `tabsEveryMs` ago (`heldTabs` then gives them).
  * `prepare` is the part every stream of the view shares (the render and the batch's notices), `step` the stream's
  * own (from its last frame), `render` both in one.
  */
-export function changedParts(frame: () => Promise<InboxFrame>, notices: (batch: BusEvent[]) => Promise<string>) {
+export function changedParts(frame: () => Promise<InboxFrame>, notices: (batch: BusEvent[]) => Promise<string>,
+  tabsEveryMs = TABS_ONLY_EVERY_MS, clock: () => number = () => performance.now()) {
   let last: InboxFrame | undefined
+  let held: InboxFrame | undefined
+  let tabsAt = -Infinity
+  const send = (f: InboxFrame) => {
+    const html = transition(last, f)
+    if (!last || last.tabs !== f.tabs) tabsAt = clock()
+    last = f
+    held = undefined
+    return html
+  }
   const prepare = async (batch: BusEvent[]) => { const [f, notes] = await Promise.all([frame(), notices(batch)]); return { f, notes } }
   const step = ({ f, notes }: { f: InboxFrame; notes: string }): string | null => {
-    const html = transition(last, f)
-    last = f
+    if (last && !notes && last.list === f.list && last.tabs !== f.tabs && clock() - tabsAt < tabsEveryMs) {
+      held = f
+      return null
+    }
+    const html = send(f)
     return (notes ? html + notes : html) || null
   }
-  return { prepare, step, render: async (batch: BusEvent[]) => step(await prepare(batch)) }
+  /** Tabs held back by `step`, if any (then shown as sent). */
+  const heldTabs = (): string | null => (held ? send(held) || null : null)
+  return { prepare, step, heldTabs, render: async (batch: BusEvent[]) => step(await prepare(batch)) }
 }
 
 const transitions = new WeakMap<InboxFrame, { to: InboxFrame; html: string }>()

@@ -14,7 +14,7 @@ import { ReplyForm } from '../../views/partials/ReplyForm.tsx'
 import { RulesBanner } from '../../views/partials/RulesBanner.tsx'
 import { describeIssues, isJson, parseBody, StaffMessageInput, requireStaff, UUID, type Env } from './middleware.ts'
 import { handoffNotice, inboxListHtml, inboxTabsHtml, notifyHtml, staffConversationEventHtml, staffName } from './live.tsx'
-import { changedParts, perEventMemo, SharedInboxRenders, type InboxFrame } from './inbox-feed.ts'
+import { changedParts, perEventMemo, SharedInboxRenders, TABS_ONLY_EVERY_MS, type InboxFrame } from './inbox-feed.ts'
 import { isEphemeral, type BusEvent } from '../realtime/bus.ts'
 import { staffNamesFor } from './names.ts'
 import { typingSignal } from '../realtime/presence.ts'
@@ -93,7 +93,7 @@ export function inboxRoutes(s: Services) {
       after: await latestEventId(s.db, staff.storeId),
       accept: (e) => e.storeId === staff.storeId && !!e.conversationId && !isEphemeral(e),
       // Streams of one view (same staff member and filters) render once per flush between them.
-      group: { name: `inbox\n${key}`, prepare: parts.prepare, step: parts.step },
+      group: { name: `inbox\n${key}`, prepare: parts.prepare, step: parts.step, held: parts.heldTabs, heldAfterMs: TABS_ONLY_EVERY_MS },
       // The list is re-rendered whole, so only the newest missed event needs replaying.
       replay: async (afterId) => (await eventsSince(s.db, { storeId: staff.storeId, afterId, limit: 10_000 })).slice(-1),
       render: (e) => parts.render([e]),

@@ -24,13 +24,35 @@ describe('shared inbox renders', () => {
 
   test('a stream writes only the parts that changed since its last frame, plus notices', async () => {
     let f = { list: 'L1', cards: [], tabs: 'T1' }
-    const { render: parts } = changedParts(async () => f, async (batch) => batch.some((e) => e.kind === 'handoff') ? 'N' : '')
+    const { render: parts } = changedParts(async () => f, async (batch) => batch.some((e) => e.kind === 'handoff') ? 'N' : '', 0)
     expect(await parts([event(1)])).toBe('L1T1')
     expect(await parts([event(2)])).toBeNull()
     f = { list: 'L1', cards: [], tabs: 'T2' }
     expect(await parts([event(3)])).toBe('T2')
     f = { list: 'L2', cards: [], tabs: 'T2' }
     expect(await parts([{ ...event(4), kind: 'handoff' }])).toBe('L2N')
+  })
+
+  test('tabs whose counts alone changed wait a second after the last tabs sent; the list never waits', async () => {
+    let t = 0
+    let f = { list: 'L1', cards: [], tabs: 'T1' }
+    const parts = changedParts(async () => f, async () => '', 1000, () => t)
+    expect(await parts.render([event(1)])).toBe('L1T1')
+    f = { ...f, tabs: 'T2' }
+    t = 300
+    expect(await parts.render([event(2)])).toBeNull() // held: counts only, 300 ms after the last tabs
+    expect(parts.heldTabs()).toBe('T2') // the keep-alive writes them
+    expect(parts.heldTabs()).toBeNull()
+    f = { ...f, tabs: 'T3' }
+    t = 600
+    expect(await parts.render([event(3)])).toBeNull()
+    f = { list: 'L2', cards: [], tabs: 'T4' }
+    t = 700
+    expect(await parts.render([event(4)])).toBe('L2T4') // the list goes at once, with the newest tabs
+    expect(parts.heldTabs()).toBeNull()
+    f = { ...f, tabs: 'T5' }
+    t = 1800
+    expect(await parts.render([event(5)])).toBe('T5') // a second after the last tabs: counts go at once
   })
 
   test('per-event lookups run once per event id', async () => {

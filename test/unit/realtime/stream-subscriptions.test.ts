@@ -84,6 +84,34 @@ describe('grouped batch streams (the live inbox with many tabs open)', () => {
     await until(() => bus.subscribers() === 0)
   })
 
+  test('what a step held back is written to every stream of the group once the flushes stop, with the last id sent', async () => {
+    const bus = countingBus()
+    const app = new Hono()
+    let held: string | null = null
+    app.get('/s', (c) => eventStream(c, {
+      bus, after: 0, flushMs: 0,
+      accept: () => true,
+      replay: async () => [],
+      render: async () => null,
+      renderBatch: async () => null,
+      group: {
+        name: 'view-held', prepare: async (batch) => batch.map((e) => e.id).join(','),
+        step: (p) => { held = `counts after ${p}`; return null },
+        held: () => { const h = held; held = null; return h }, heldAfterMs: 40,
+      },
+    }))
+    const s = reader(await app.request('/s'))
+    await Bun.sleep(10)
+    await bus.publish(event(7))
+    await Bun.sleep(5)
+    expect(s.frames).toEqual([]) // held by the step
+    await until(() => s.frames.length === 1)
+    expect(s.frames).toEqual(['7:counts after 7'])
+    await Bun.sleep(100) // nothing more held
+    expect(s.frames).toEqual(['7:counts after 7'])
+    await s.cancel()
+  })
+
   test('a stream that joins late replays first and then takes the group\'s renders; a resync sends it through its own path', async () => {
     const bus = countingBus()
     const app = new Hono()
