@@ -1,3 +1,4 @@
+import { keep } from '../ops/bounded.ts'
 import { and, eq, inArray } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
 import { documents } from '../db/schema.ts'
@@ -21,8 +22,7 @@ export function dbDocumentBodies(database: Database, ttlMs = 30_000, max = 500):
           .where(and(eq(documents.storeId, storeId), inArray(documents.id, missing)))
         for (const r of rows) {
           out.set(r.id, r.body)
-          if (cache.size >= max) cache.delete(cache.keys().next().value!)
-          cache.set(`${storeId}\n${r.id}`, { body: r.body, at: now })
+          keep(cache, `${storeId}\n${r.id}`, { body: r.body, at: now }, max)
         }
       }
       return out

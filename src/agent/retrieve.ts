@@ -1,3 +1,4 @@
+import { keep } from '../ops/bounded.ts'
 import type { SearchHit } from '../search/contract.ts'
 import { expandSynonyms } from '../search/query.ts'
 import type { DocType } from '../search/types.ts'
@@ -81,8 +82,7 @@ function stemsOf(docText: string) {
   if (!e) {
     const have = new Set(contentStems(expandSynonyms(docText)))
     e = { have, list: [...have] }
-    docStems.set(docText, e)
-    if (docStems.size > DOC_STEMS_KEPT) docStems.delete(docStems.keys().next().value!)
+    keep(docStems, docText, e, DOC_STEMS_KEPT)
   }
   return e
 }

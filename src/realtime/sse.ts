@@ -1,3 +1,4 @@
+import { keep } from '../ops/bounded.ts'
 import type { Context } from 'hono'
 import { getBunServer } from 'hono/bun'
 import type { Server } from 'bun'
@@ -60,8 +61,7 @@ function frameBytes(id: number, html: string): Uint8Array {
   if (!e) {
     const data = encoder.encode(sseDataLines(html) + '\n')
     e = { data, id: -1, frame: data }
-    encoded.set(html, e)
-    if (encoded.size > 32) encoded.delete(encoded.keys().next().value!)
+    keep(encoded, html, e, 32)
   }
   if (e.id !== id) {
     const tail = encoder.encode(`id: ${id}\n\n`)
@@ -253,10 +253,12 @@ export function eventStream(c: Context, o: EventStreamOptions) {
     const subscribe = (fn: (e: BusEvent) => void) => (o.conversationId ? subscribeConversation(o.bus, o.conversationId, fn) : o.bus.subscribe(fn))
     // A grouped stream writes straight from its group's render once it is live (replayed, caught up, socket keeping up).
     let live = false
+    // Whether a group's frame can be written straight away (else it waits in the queue for the stream's own path).
+    const writable = () => live && !resync && !queue.length && !stream.backlogged
     const unsubscribe = group
       ? joinGroup(o.bus, group, o.accept, flushMs, {
         take: (batch, prepared) => {
-          if (!live || resync || queue.length || stream.backlogged) {
+          if (!writable()) {
             for (const e of batch) queue.push(e)
             // A reader that stopped reading must not grow this without end: the frame shows the whole list as it is
             // now, so only the newest events matter (older handoff notices are dropped with them).
@@ -272,7 +274,7 @@ export function eventStream(c: Context, o: EventStreamOptions) {
         },
         resync: () => { resync = true; wake?.() },
         release: () => {
-          if (!live || resync || queue.length || stream.backlogged) return
+          if (!writable()) return
           const html = group.held?.()
           if (html) stream.writeNow(frameBytes(sent, html))
         },

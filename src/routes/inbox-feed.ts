@@ -1,3 +1,4 @@
+import { keep } from '../ops/bounded.ts'
 import { isEphemeral, RESYNC, type Bus, type BusEvent } from '../realtime/bus.ts'
 import { listPatch, type RenderedCard } from './inbox-patch.ts'
 
@@ -114,9 +115,8 @@ export function perEventMemo<T>(fn: (e: BusEvent) => Promise<T>, max = 256): (e:
     let p = memo.get(e.id)
     if (!p) {
       p = fn(e)
-      memo.set(e.id, p)
+      keep(memo, e.id, p, max)
       p.catch(() => memo.delete(e.id))
-      if (memo.size > max) memo.delete(memo.keys().next().value!)
     }
     return p
   }

@@ -1,3 +1,4 @@
+import { keep } from '../ops/bounded.ts'
 import { eq, sql } from 'drizzle-orm'
 import type { Services } from '../deps.ts'
 import { customers, events, messages, staffUsers } from '../db/schema.ts'
@@ -40,9 +41,8 @@ function messageHtml(s: Services, e: BusEvent, timeZone: string, viewer: 'rider'
   let html = memo.get(key)
   if (!html) {
     html = renderMessage(s, e, timeZone, viewer)
-    memo.set(key, html)
+    keep(memo, key, html, 256)
     html.catch(() => memo.delete(key))
-    if (memo.size > 256) memo.delete(memo.keys().next().value!)
   }
   return html
 }
@@ -127,8 +127,7 @@ async function rowHtml(c: ConversationCard, now: Date, timeZone: string, targetM
   let html = renderedRows.get(key)
   if (html === undefined) {
     html = (await (<InboxRow c={c} now={now} timeZone={timeZone} targetMinutes={targetMinutes} />)).toString()
-    renderedRows.set(key, html)
-    if (renderedRows.size > 2000) renderedRows.delete(renderedRows.keys().next().value!)
+    keep(renderedRows, key, html, 2000)
   }
   return html
 }
@@ -155,8 +154,7 @@ export function inboxTabsHtml(q: InboxQuery, counts: Record<InboxView, number>):
   let html = renderedTabs.get(key)
   if (html === undefined) {
     html = partial('#inbox-tabs', 'outerHTML', (<InboxTabs current={current} counts={counts} filterQuery={filterQuery} />).toString())
-    renderedTabs.set(key, html)
-    if (renderedTabs.size > 500) renderedTabs.delete(renderedTabs.keys().next().value!)
+    keep(renderedTabs, key, html, 500)
   }
   return html
 }

@@ -1,3 +1,4 @@
+import { keep } from '../ops/bounded.ts'
 import type { SearchIndex } from './contract.ts'
 
 /**
@@ -38,8 +39,7 @@ export class ResultCache<P extends { now?: Date }, R extends { hits: object[] }>
       const version = this.version
       result = compute()
       this.entries.delete(key)
-      this.entries.set(key, { version, at, result })
-      if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!)
+      keep(this.entries, key, { version, at, result }, this.max)
       result.catch(() => { if (this.entries.get(key)?.result === result) this.entries.delete(key) })
     }
     const r = await result

@@ -1,3 +1,4 @@
+import { keep } from '../ops/bounded.ts'
 import type { Config } from '../config.ts'
 import type { Database } from '../db/client.ts'
 import {
@@ -156,8 +157,7 @@ export async function createSearch(config: Pick<Config, 'meili'>, database: Data
     let v = queryCache.get(key)
     if (!v) {
       ;[v] = await embedder.embed([q])
-      if (queryCache.size >= cacheSize) queryCache.delete(queryCache.keys().next().value!)
-      if (cacheSize > 0) queryCache.set(key, v)
+      if (cacheSize > 0) keep(queryCache, key, v, cacheSize)
     }
     return v
   }
