@@ -2,7 +2,7 @@ import type { Services } from '../deps.ts'
 import { redact } from '../agent/redact.ts'
 import { appendEvent } from '../realtime/events.ts'
 import {
-  conversationForVisitor, insertMessage, storeMessage, transcript, updateConversation, type Conversation, type Message, type NewMessage,
+  conversationForVisitor, insertMessage, knownOwner, storeMessage, storeMessageIf, transcript, updateConversation, type Conversation, type Message, type NewMessage,
 } from './store.ts'
 import type { BusEvent } from '../realtime/bus.ts'
 import { and, desc, eq } from 'drizzle-orm'
@@ -32,23 +32,15 @@ const REDACTION_NOTE = 'For your safety we removed sensitive numbers from your m
  * first attempt died after storing (database restart) and the AI never answered, the retry finishes the job.
  */
 export async function postCustomerMessage(s: Services, input: CustomerMessageInput): Promise<{ message: Message; duplicate: boolean }> {
-  const conv = input.conversation?.id === input.conversationId ? input.conversation
-    : await conversationForVisitor(s.db, input.storeId, input.visitorId, input.conversationId)
   const { text, kinds } = redact(input.body)
-  const reopened = conv.status === 'closed'
-  const m = { conversationId: conv.id, author: 'customer' as const, body: text, clientId: input.clientId }
-  // The message, the conversation's activity and the live event are stored together or not at all: one statement,
-  // or (rare: a closed chat reopens) one transaction that also moves the status.
-  const stored: Stored = !reopened ? await storeNew(s, conv, m) : await s.db.transaction(async (tx): Promise<Stored> => {
-    const r = await insertMessage(tx, m)
-    if (r.duplicate) return { ...r, current: conv, events: [] }
-    const current = await updateConversation(tx, conv.id, {
-      lastMessageAt: r.message.createdAt, lastRiderText: r.message.body, lastRiderAt: r.message.createdAt, status: 'bot', closedAt: null, assigneeId: null,
-    })
-    const events = [await appendEvent(tx, messageEvent(current, r.message))]
-    events.push(await appendEvent(tx, { storeId: conv.storeId, conversationId: conv.id, kind: 'status', data: { from: 'closed', to: 'bot' } }))
-    return { ...r, current, events }
-  })
+  const m = { conversationId: input.conversationId, author: 'customer' as const, body: text, clientId: input.clientId }
+  const known = input.conversation?.id === input.conversationId ? input.conversation : undefined
+  // A conversation this process knows to be the visitor's goes straight to the statement that stores the message, which
+  // stores it only if the chat is not closed (else, or on a retry, nothing is stored and the path below runs).
+  const fast = !known && knownOwner(s.db, input.storeId, input.visitorId, input.conversationId)
+    ? await storeNew(s, input.storeId, m, { onlyOpen: true }) : undefined
+  const conv = fast?.current ?? known ?? await conversationForVisitor(s.db, input.storeId, input.visitorId, input.conversationId)
+  const stored = fast ?? await storeInto(s, conv, m)
   const { message, duplicate, current } = stored
   for (const e of stored.events) await s.bus.publish(e).catch(() => { /* stored: SSE replay delivers it */ })
   if (duplicate) {
@@ -64,10 +56,35 @@ export async function postCustomerMessage(s: Services, input: CustomerMessageInp
 /** A rider's message as stored: the conversation after it, events to publish, and the transcript when the statement read it. */
 interface Stored { message: Message; duplicate: boolean; current: Conversation; events: BusEvent[]; transcript?: Message[] }
 
-async function storeNew(s: Services, conv: Conversation, m: NewMessage): Promise<Stored> {
-  const r = await storeMessage(s.db, conv.storeId, m, { notify: s.bus.notifyChannel, transcript: true })
-  const events = r.eventId && !r.notified ? [{ id: r.eventId, storeId: conv.storeId, conversationId: conv.id, kind: 'message' }] : []
-  return { message: r.message, duplicate: r.duplicate, current: r.conversation ?? conv, events, transcript: r.transcript }
+/**
+ * The message, the conversation's activity and the live event are stored together or not at all: one statement, or
+ * (rare: a closed chat reopens) one transaction that also moves the status.
+ */
+async function storeInto(s: Services, conv: Conversation, m: NewMessage): Promise<Stored> {
+  if (conv.status !== 'closed') return (await storeNew(s, conv.storeId, m, { fallback: conv }))!
+  return s.db.transaction(async (tx): Promise<Stored> => {
+    const r = await insertMessage(tx, m)
+    if (r.duplicate) return { ...r, current: conv, events: [] }
+    const current = await updateConversation(tx, conv.id, {
+      lastMessageAt: r.message.createdAt, lastRiderText: r.message.body, lastRiderAt: r.message.createdAt, status: 'bot', closedAt: null, assigneeId: null,
+    })
+    const events = [await appendEvent(tx, messageEvent(current, r.message))]
+    events.push(await appendEvent(tx, { storeId: conv.storeId, conversationId: conv.id, kind: 'status', data: { from: 'closed', to: 'bot' } }))
+    return { ...r, current, events }
+  })
+}
+
+/**
+ * The one-statement store. `onlyOpen`: undefined when nothing was stored (a closed chat, or a retry); else a retry
+ * returns the stored message, with `fallback` as the conversation.
+ */
+async function storeNew(s: Services, storeId: string, m: NewMessage, o: { onlyOpen?: boolean; fallback?: Conversation }): Promise<Stored | undefined> {
+  const opts = { notify: s.bus.notifyChannel, transcript: true, onlyOpen: o.onlyOpen }
+  const r = o.onlyOpen ? await storeMessageIf(s.db, storeId, m, opts) : await storeMessage(s.db, storeId, m, opts)
+  const current = r?.conversation ?? o.fallback
+  if (!r || !current) return undefined
+  const events = r.eventId && !r.notified ? [{ id: r.eventId, storeId, conversationId: m.conversationId, kind: 'message' }] : []
+  return { message: r.message, duplicate: r.duplicate, current, events, transcript: r.transcript }
 }
 
 /** Rider messages being answered in this process, so a quick retry does not answer the same message twice. */

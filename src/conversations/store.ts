@@ -2,13 +2,18 @@ import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, sql, type SQL 
 import { rows, type Db } from '../db/client.ts'
 import { conversations, customers, events, messages, staffUsers, stores, type ConversationStatus, type MessageAuthor } from '../db/schema.ts'
 import { metrics } from '../ops/metrics.ts'
+import { keep } from '../ops/bounded.ts'
 
 export type Conversation = typeof conversations.$inferSelect
 export type Message = typeof messages.$inferSelect
 export type Customer = typeof customers.$inferSelect
 
-/** A conversation row as the inbox shows it. */
-export interface ConversationCard extends Conversation {
+/** The columns of a conversation an inbox card shows (a list re-rendered many times a second reads nothing else). */
+const cardColumns = (({ id, status, department, priority, priorityRank, tags, summary, waitingSince, lastMessageAt, lastRiderText }) =>
+  ({ id, status, department, priority, priorityRank, tags, summary, waitingSince, lastMessageAt, lastRiderText }))(getTableColumns(conversations))
+
+/** A conversation as the inbox shows it. */
+export interface ConversationCard extends Pick<Conversation, keyof typeof cardColumns> {
   customerName: string | null
   assigneeName: string | null
   /** What the rider last said. */
@@ -33,6 +38,28 @@ export async function latestConversationOf(db: Db, storeId: string, visitorId: s
  * The conversation a visitor writes to: created on the first message with the id the page was given,
  * refused when it belongs to someone else.
  */
+/**
+ * Who owns a conversation (store and visitor) never changes once it exists, so each process remembers the owners it
+ * has read or created: a rider's later messages then need no access check of their own (the statement that stores
+ * the message checks the conversation is open). Bounded; a forgotten owner is read again.
+ */
+const ownersByDb = new WeakMap<object, Map<string, string>>()
+/** One memo per database connection (the driver client, whatever wraps the drizzle object): tests open several. */
+const ownersKey = (db: Db): object => (db as { $client?: object }).$client ?? db
+const OWNERS_KEPT = 20_000
+const ownerKey = (storeId: string, visitorId: string) => `${storeId}\n${visitorId}`
+const rememberOwner = (db: Db, id: string, storeId: string, visitorId: string) => {
+  let owners = ownersByDb.get(ownersKey(db))
+  if (!owners) ownersByDb.set(ownersKey(db), (owners = new Map()))
+  keep(owners, id, ownerKey(storeId, visitorId), OWNERS_KEPT)
+}
+
+/** True or false when this process knows who owns conversation `id`, undefined when it must ask the database. */
+export function knownOwner(db: Db, storeId: string, visitorId: string, id: string): boolean | undefined {
+  const owner = ownersByDb.get(ownersKey(db))?.get(id)
+  return owner === undefined ? undefined : owner === ownerKey(storeId, visitorId)
+}
+
 export async function conversationForVisitor(db: Db, storeId: string, visitorId: string, id: string): Promise<Conversation> {
   // Every message after the first: one statement.
   const known = await visitorAccess(db, storeId, visitorId, id)
@@ -64,7 +91,9 @@ async function openConversation(db: Db, storeId: string, visitorId: string, id: 
       insert into events (store_id, conversation_id, kind) select store_id, id, 'opened' from c
     )
     select row_to_json(c) as conversation from c`)
-  return row ? fromJson<Conversation>(conversations, row.conversation) : undefined
+  if (!row) return undefined
+  rememberOwner(db, id, storeId, visitorId)
+  return fromJson<Conversation>(conversations, row.conversation)
 }
 
 export async function getConversation(db: Db, storeId: string, id: string): Promise<Conversation> {
@@ -81,6 +110,7 @@ export async function visitorAccess(db: Db, storeId: string, visitorId: string, 
   const [row] = await db.select({ c: conversations, visitorId: customers.visitorId, customerStore: customers.storeId }).from(conversations)
     .innerJoin(customers, eq(customers.id, conversations.customerId)).where(eq(conversations.id, id))
   if (!row) return { allowed: true, exists: false }
+  if (row.customerStore === row.c.storeId) rememberOwner(db, id, row.c.storeId, row.visitorId)
   const allowed = row.c.storeId === storeId && row.visitorId === visitorId
   return { allowed, exists: true, conversation: allowed && row.customerStore === storeId ? row.c : undefined }
 }
@@ -132,14 +162,26 @@ const jsonb = (v: unknown) => (v === undefined || v === null ? sql`null` : sql`$
  * `message` event that puts it on every live view. Once per (conversation, client id): a retry changes nothing
  * and returns the stored message with `duplicate: true` (and no event to publish, no fact recorded).
  */
-export async function storeMessage(
-  db: Db, storeId: string, m: NewMessage,
-  opts: {
-    fact?: { kind: string; data: Record<string, unknown> }; notify?: string; decide?: { messageId: string; decision: unknown }
-    /** Also return the public transcript up to and including the new message (what `transcript()` would read next). */
-    transcript?: boolean
-  } = {},
-): Promise<{ message: Message; duplicate: boolean; conversation?: Conversation; eventId?: number; notified: boolean; transcript?: Message[] }> {
+export async function storeMessage(db: Db, storeId: string, m: NewMessage, opts: StoreOptions = {}): Promise<StoredMessage> {
+  const r = await storeMessageIf(db, storeId, m, opts)
+  return r ?? { ...(await insertMessage(db, m)), notified: false } // a retry: the stored message (the insert finds the conflict again)
+}
+
+export interface StoreOptions {
+  fact?: { kind: string; data: Record<string, unknown> }; notify?: string; decide?: { messageId: string; decision: unknown }
+  /** Also return the public transcript up to and including the new message (what `transcript()` would read next). */
+  transcript?: boolean
+  /**
+   * Store only into a conversation that is not closed, and store nothing otherwise: `storeMessageIf` then returns
+   * undefined for a closed conversation and for a retry alike (the caller reads the conversation and takes its slower path).
+   */
+  onlyOpen?: boolean
+}
+
+export interface StoredMessage { message: Message; duplicate: boolean; conversation?: Conversation; eventId?: number; notified: boolean; transcript?: Message[] }
+
+/** `storeMessage`, or undefined when nothing was stored (a retry; with `onlyOpen`, a closed conversation too). */
+export async function storeMessageIf(db: Db, storeId: string, m: NewMessage, opts: StoreOptions = {}): Promise<StoredMessage | undefined> {
   // An analytics fact about the new message (not published) rides along; its data gets the message's id.
   const fact = opts.fact
     ? sql`, f as (
@@ -161,7 +203,8 @@ export async function storeMessage(
   const [r] = await rows<{ message: unknown; conversation: unknown; event_id: string | number | null; notified?: unknown; transcript?: unknown }>(db, sql`
     with m as (
       insert into messages (conversation_id, author, staff_id, body, client_id, internal, decision, citations)
-      values (${m.conversationId}, ${m.author}, ${m.staffId ?? null}, ${m.body}, ${m.clientId}, ${m.internal ?? false}, ${jsonb(m.decision)}, ${jsonb(m.citations)})
+      ${opts.onlyOpen ? sql`select` : sql`values (`} ${m.conversationId}::uuid, ${m.author}::text, ${m.staffId ?? null}::uuid, ${m.body}::text, ${m.clientId}::text, ${m.internal ?? false}::boolean, ${jsonb(m.decision)}, ${jsonb(m.citations)}${
+        opts.onlyOpen ? sql` where exists (select 1 from conversations where id = ${m.conversationId} and status <> 'closed')` : sql`)`}
       on conflict do nothing returning *
     ), c as (
       update conversations set last_message_at = m.created_at, first_message_at = coalesce(conversations.first_message_at, m.created_at),
@@ -173,7 +216,7 @@ export async function storeMessage(
       returning id
     )${fact}${decide}${notify}
     select (select row_to_json(m) from m) as message, (select row_to_json(c) from c) as conversation, (select id from e) as event_id${opts.notify ? sql`, (select count(*) from n) as notified` : sql``}${opts.transcript ? transcriptWith : sql``}`)
-  if (!r?.message) return { ...(await insertMessage(db, m)), notified: false } // a retry: the stored message (the insert finds the conflict again)
+  if (!r?.message) return undefined
   metrics.messages.inc({ author: m.author })
   return {
     message: fromJson<Message>(messages, r.message), duplicate: false,
@@ -259,7 +302,7 @@ export async function listCards(db: Db, storeId: string, q: InboxQuery = {}): Pr
     ? [asc(conversations.priorityRank), asc(conversations.waitingSince)]
     : [desc(conversations.lastMessageAt)]
   const rows = await db.select({
-    c: conversations, customerName: customers.name, assigneeName: staffUsers.name,
+    c: cardColumns, customerName: customers.name, assigneeName: staffUsers.name,
   }).from(conversations)
     .innerJoin(customers, eq(customers.id, conversations.customerId))
     .leftJoin(staffUsers, eq(staffUsers.id, conversations.assigneeId))

@@ -50,14 +50,18 @@ export interface EventStreamOptions {
 }
 
 const encoder = new TextEncoder()
-const encoded = new Map<string, { data: Uint8Array; id: number; frame: Uint8Array }>()
+const encoded = new Map<string, Encoded>()
+type Encoded = { data: Uint8Array; id: number; frame: Uint8Array }
+let lastHtml: string | undefined
+let lastEntry: Encoded | undefined
 
 /**
  * One SSE message as bytes (data lines, then id). Encoded once for every stream sending the same string at the
  * same id — a fanned-out inbox frame is one allocation, not one a stream.
  */
 function frameBytes(id: number, html: string): Uint8Array {
-  let e = encoded.get(html)
+  // Every stream of a flush passes the same string: compared by identity first, hashed only when it changes.
+  let e = html === lastHtml ? lastEntry : encoded.get(html)
   if (!e) {
     const data = encoder.encode(sseDataLines(html) + '\n')
     e = { data, id: -1, frame: data }
@@ -71,6 +75,8 @@ function frameBytes(id: number, html: string): Uint8Array {
     e.id = id
     e.frame = frame
   }
+  lastHtml = html
+  lastEntry = e
   return e.frame
 }
 

@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono'
 import * as v from 'valibot'
 import type { Services } from '../deps.ts'
 import { postCustomerMessage } from '../conversations/pipeline.ts'
-import { conversationForVisitor, getStore, latestConversationOf, transcript, visitorAccess, type Conversation } from '../conversations/store.ts'
+import { conversationForVisitor, getStore, knownOwner, latestConversationOf, transcript, visitorAccess, type Conversation } from '../conversations/store.ts'
 import { requestPerson } from '../conversations/handoff.ts'
 import { ContactInput, DEFAULT_CONSENT, saveContact } from '../conversations/contact.ts'
 import { ContactForm } from '../../views/partials/ContactForm.tsx'
@@ -73,6 +73,10 @@ export function chatRoutes(s: Services) {
 
   app.use('/:id/*', async (c, next) => {
     if (!v.is(UUID, c.req.param('id'))) return c.json({ error: 'id: must be a UUID' }, 400)
+    // Ownership never changes: a conversation this process already checked needs no query (handlers read it if they must).
+    const owner = knownOwner(s.db, storeId, c.get('visitorId'), c.req.param('id'))
+    if (owner === false) return c.json({ error: 'not your conversation' }, 403)
+    if (owner) return next()
     const access = await visitorAccess(s.db, storeId, c.get('visitorId'), c.req.param('id'))
     if (!access.allowed) return c.json({ error: 'not your conversation' }, 403)
     c.set('conversation', access.conversation)

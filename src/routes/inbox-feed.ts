@@ -74,38 +74,57 @@ export function changedParts(frame: () => Promise<InboxFrame>, notices: (batch: 
   let last: InboxFrame | undefined
   let held: InboxFrame | undefined
   let tabsAt = -Infinity
-  const send = (f: InboxFrame) => {
-    const html = transition(last, f)
-    if (!last || last.tabs !== f.tabs) tabsAt = clock()
+  const send = (f: InboxFrame, t: Transition, at: number) => {
+    if (t.tabs) tabsAt = at
     last = f
     held = undefined
-    return html
+    return t.html
   }
-  const prepare = async (batch: BusEvent[]) => { const [f, notes] = await Promise.all([frame(), notices(batch)]); return { f, notes } }
-  const step = ({ f, notes }: { f: InboxFrame; notes: string }): string | null => {
-    if (last && !notes && last.list === f.list && last.tabs !== f.tabs && clock() - tabsAt < tabsEveryMs) {
+  // The clock is read once per render, not once per stream: a thousand streams step through the same render.
+  const prepare = async (batch: BusEvent[]): Promise<Prepared> => {
+    const [f, notes] = await Promise.all([frame(), notices(batch)])
+    return { f, notes, at: clock() }
+  }
+  const step = (p: Prepared): string | null => {
+    const { f, notes, at } = p
+    const t = transition(last, f)
+    if (last && !notes && !t.list && t.tabs && at - tabsAt < tabsEveryMs) {
       held = f
       return null
     }
-    const html = send(f)
-    return (notes ? html + notes : html) || null
+    const html = send(f, t, at)
+    if (!notes) return html || null
+    // Streams making the same step share one string (and so one encoding of the frame).
+    if (p.base !== html) p.withNotes = (p.base = html) + notes
+    return p.withNotes!
   }
   /** Tabs held back by `step`, if any (then shown as sent). */
-  const heldTabs = (): string | null => (held ? send(held) || null : null)
+  const heldTabs = (): string | null => (held ? send(held, transition(last, held), clock()) || null : null)
   return { prepare, step, heldTabs, render: async (batch: BusEvent[]) => step(await prepare(batch)) }
 }
 
-const transitions = new WeakMap<InboxFrame, { to: InboxFrame; html: string }>()
+/** One render as every stream of a view steps from it: the frame, the batch's notices, when it was made. */
+interface Prepared { f: InboxFrame; notes: string; at: number; base?: string; withNotes?: string }
 
-/** The update from one frame to the next, computed once and the same string for every stream making that step. */
-function transition(from: InboxFrame | undefined, to: InboxFrame): string {
-  if (!from) return to.list + to.tabs
+/** The step from one frame to the next: the update to write, and which parts changed. */
+interface Transition { html: string; list: boolean; tabs: boolean }
+
+const transitions = new WeakMap<InboxFrame, { to: InboxFrame; t: Transition }>()
+
+/**
+ * The update from one frame to the next, computed once and the same string for every stream making that step (the
+ * frames' lists, tens of kilobytes, are compared once per step, not once per stream).
+ */
+function transition(from: InboxFrame | undefined, to: InboxFrame): Transition {
+  if (!from) return { html: to.list + to.tabs, list: true, tabs: true }
   const known = transitions.get(from)
-  if (known?.to === to) return known.html
-  const list = from.list === to.list ? '' : (listPatch(from.cards, to.cards, to.list.length) ?? to.list)
-  const html = list + (from.tabs === to.tabs ? '' : to.tabs)
-  transitions.set(from, { to, html })
-  return html
+  if (known?.to === to) return known.t
+  const list = from.list !== to.list
+  const tabs = from.tabs !== to.tabs
+  const html = (list ? (listPatch(from.cards, to.cards, to.list.length) ?? to.list) : '') + (tabs ? to.tabs : '')
+  const t = { html, list, tabs }
+  transitions.set(from, { to, t })
+  return t
 }
 
 /** A small memo for per-event lookups every stream would otherwise repeat (bounded: oldest entries go first). */

@@ -80,6 +80,37 @@ for (const backend of backends) {
       expect((await post(b, conv, 'sneaky')).status).toBe(403)
     })
 
+    test('a rider\'s later messages need no access query of their own: the process remembers who owns the chat', async () => {
+      const a = ctx.client()
+      const conv = randomUUID()
+      expect((await post(a, conv, 'first message')).status).toBe(201)
+      const db = ctx.services.db
+      let accessChecks = 0
+      // The access check is the select that reads the conversation with its customer's visitor and store.
+      ctx.services.db = new Proxy(db, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver)
+          if (key !== 'select') return value
+          return (fields?: Record<string, unknown>) => {
+            if (fields && 'customerStore' in fields) accessChecks++
+            return target.select(fields as never)
+          }
+        },
+      })
+      try {
+        expect((await post(a, conv, 'second message')).status).toBe(201)
+        expect((await post(a, conv, 'third message')).status).toBe(201)
+        expect(accessChecks).toBe(0)
+        // Someone else is still refused, without asking the database either.
+        expect((await post(ctx.client(), conv, 'not mine')).status).toBe(403)
+        expect(accessChecks).toBe(0)
+      } finally {
+        ctx.services.db = db
+      }
+      const list = await (await a.request(`/chat/${conv}/messages`)).json() as { messages: { author: string; body: string }[] }
+      expect(list.messages.filter((m) => m.author === 'customer').map((m) => m.body)).toEqual(['first message', 'second message', 'third message'])
+    })
+
     test('staff routes redirect to login; wrong passwords are refused', async () => {
       const anon = ctx.client()
       const res = await anon.request('/inbox')

@@ -5,7 +5,7 @@ import { backends } from '../support/db.ts'
 import type { Database } from '../../src/db/client.ts'
 import { conversations, customers, events, staffUsers } from '../../src/db/schema.ts'
 import { DEMO_STORE, seedDemoStore } from '../../src/staff/demo.ts'
-import { conversationForVisitor, countsFor, Forbidden, getConversation, getMessage, listCards, storeMessage, storeViewCounts, transcript, viewCounts } from '../../src/conversations/store.ts'
+import { conversationForVisitor, countsFor, Forbidden, getConversation, getMessage, knownOwner, listCards, storeMessage, storeMessageIf, storeViewCounts, transcript, viewCounts } from '../../src/conversations/store.ts'
 
 // storeMessage is the one-statement write of the message pipeline: what it returns must be what a read gives.
 for (const backend of backends) {
@@ -116,6 +116,31 @@ for (const backend of backends) {
       expect(countsFor(after, b.id).mine - countsFor(before, b.id).mine).toBe(1)
       expect(countsFor(after, randomUUID()).mine).toBe(0)
       expect(await viewCounts(database.db, storeId, { staffId: a.id })).toEqual(countsFor(after, a.id))
+    })
+
+    test('with `onlyOpen`, nothing is stored into a closed conversation, and a retry stores nothing either', async () => {
+      const conv = await conversationForVisitor(database.db, storeId, `v-${randomUUID()}`, randomUUID())
+      const m = { conversationId: conv.id, author: 'customer' as const, body: 'are you open?', clientId: randomUUID() }
+      const first = await storeMessageIf(database.db, storeId, m, { onlyOpen: true, transcript: true })
+      expect(first?.message.body).toBe('are you open?')
+      expect(first?.transcript?.map((x) => x.body)).toEqual(['are you open?'])
+      expect(await storeMessageIf(database.db, storeId, m, { onlyOpen: true })).toBeUndefined()
+      await database.db.update(conversations).set({ status: 'closed' }).where(eq(conversations.id, conv.id))
+      const closed = { ...m, clientId: randomUUID(), body: 'hello again' }
+      expect(await storeMessageIf(database.db, storeId, closed, { onlyOpen: true })).toBeUndefined()
+      expect((await transcript(database.db, conv.id, { includeInternal: true })).map((x) => x.body)).toEqual(['are you open?'])
+      expect((await getConversation(database.db, storeId, conv.id)).status).toBe('closed')
+      // Without it, the message goes in as before (the caller moves the status).
+      expect((await storeMessage(database.db, storeId, closed)).duplicate).toBe(false)
+    })
+
+    test('the process remembers who owns the conversations it opened or checked', async () => {
+      const id = randomUUID()
+      expect(knownOwner(database.db, storeId, 'v-remembered', id)).toBeUndefined()
+      await conversationForVisitor(database.db, storeId, 'v-remembered', id)
+      expect(knownOwner(database.db, storeId, 'v-remembered', id)).toBe(true)
+      expect(knownOwner(database.db, storeId, 'v-someone-else', id)).toBe(false)
+      expect(knownOwner(database.db, 'another-store', 'v-remembered', id)).toBe(false)
     })
 
     test('a conversation is only ever returned to the visitor who started it', async () => {
