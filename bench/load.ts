@@ -124,7 +124,7 @@ async function holdStreams(url: string, cookies: string[], count: number) {
   const proc = Bun.spawn([process.execPath, 'bench/stream-holder.ts'], { stdin: 'pipe', stdout: 'pipe', stderr: 'inherit' })
   proc.stdin.write(JSON.stringify({ url, cookies, count }) + '\n')
   proc.stdin.flush()
-  const stats = { bytes: 0, ended: 0 }
+  const stats = { bytes: 0, reads: 0, ended: 0 }
   let opened = -1
   const lines = (async () => {
     let buf = ''
@@ -199,7 +199,7 @@ async function main() {
       })
       if (s.status === 200) { staffOpen++; closers.push(s.close) } else throw new Error(`probe stream ${i}: HTTP ${s.status}`)
     })
-    const staff = () => ({ bytes: probeBytes + holder!.stats.bytes, ended: probeEnded + holder!.stats.ended })
+    const staff = () => ({ bytes: probeBytes + holder!.stats.bytes, reads: holder!.stats.reads, ended: probeEnded + holder!.stats.ended })
     log(`${staffOpen} staff SSE streams open in ${fmt((performance.now() - t0Open) / 1000)} s; server RSS ${fmt(treeRssMb(server.pid), 0)} MB`)
 
     await drive(server.url, { stopAt: performance.now() + opt.warmup, riders: opt.riders, pages: true, t: tally() })
@@ -240,7 +240,7 @@ async function main() {
       `  post -> answered response: p50 ${fmt(post.p50)} ms, p99 ${fmt(post.p99)} ms`,
       `  echo ceiling (bare Hono+Bun, same riders, ${fmt(opt.echo / 1000, 0)} s): ${fmt(echoRate, 0)} req/s, p50 ${fmt(echoLat.p50, 2)} ms, p99 ${fmt(echoLat.p99, 2)} ms`,
       `  ratio Pitwall / echo throughput: ${fmt(rate / echoRate, 4)} (${fmt(echoRate / rate, 0)}× below the ceiling)`,
-      `  CPU: server ${fmt((after.server - before.server) / wall, 2)} cores, load generator ${fmt((after.self - before.self) / wall, 2)} cores, machine busy ${fmt(busy(before.stat, after.stat) * 100, 0)}% of 2 cores; staff SSE bytes ${fmt((after.bytes - before.bytes) / wall / 1e6, 1)} MB/s`,
+      `  CPU: server ${fmt((after.server - before.server) / wall, 2)} cores, load generator ${fmt((after.self - before.self) / wall, 2)} cores, machine busy ${fmt(busy(before.stat, after.stat) * 100, 0)}% of 2 cores; staff SSE bytes ${fmt((after.bytes - before.bytes) / wall / 1e6, 1)} MB/s, ${fmt((after.reads - before.reads) / wall / Math.max(1, staffOpen - opt.probes), 1)} reads/s a "Needs a person" stream`,
       `  CPU per answered message: server ${fmt(perMessage.server)} ms + PostgreSQL ${fmt(perMessage.pg)} ms -> at most ${fmt(2000 / (perMessage.server + perMessage.pg), 0)} messages/s if both had the 2 cores to themselves (a projection, not a measurement)`,
       `  SQL per answered message (chat page loads and staff streams included): ${opt.workers > 1 ? 'statements not counted (per-process counter)' : `${fmt(perMessage.statements, 1)} statements (drizzle; BEGIN/COMMIT and NOTIFY not counted)`}, ${fmt(perMessage.commits, 1)} committed transactions (pg_stat_database)`,
       `  server RSS ${fmt(before.rss, 0)} -> ${fmt(after.rss, 0)} MB${opt.workers > 1 ? ` (${opt.workers} processes summed)` : ''}`,
