@@ -5,7 +5,8 @@ import {
   conversationForVisitor, insertMessage, knownOwner, storeMessage, storeMessageIf, transcript, updateConversation, type Conversation, type Message, type NewMessage,
 } from './store.ts'
 import type { BusEvent } from '../realtime/bus.ts'
-import { and, desc, eq } from 'drizzle-orm'
+import { and, desc, eq, sql } from 'drizzle-orm'
+import { prepared } from '../db/prepared.ts'
 import { messages } from '../db/schema.ts'
 import type { Decision, TriageContext } from '../escalation/types.ts'
 import { focusFromCitations, focusFromHistory, type Citation } from '../agent/index.ts'
@@ -20,8 +21,8 @@ export interface CustomerMessageInput {
   conversationId: string
   clientId: string
   body: string
-  /** The conversation as the caller already read it for this visitor (the chat route's access check). */
-  conversation?: Conversation
+  /** The conversation as the caller already read it for this visitor (the chat route's access check); null: it found none yet. */
+  conversation?: Conversation | null
 }
 
 export const ACK_LINE = 'Thanks for your message! Our team at the dealership can see this chat and will reply here.'
@@ -35,11 +36,12 @@ export async function postCustomerMessage(s: Services, input: CustomerMessageInp
   const { text, kinds } = redact(input.body)
   const m = { conversationId: input.conversationId, author: 'customer' as const, body: text, clientId: input.clientId }
   const known = input.conversation?.id === input.conversationId ? input.conversation : undefined
+  const absent = input.conversation === null
   // A conversation this process knows to be the visitor's goes straight to the statement that stores the message, which
   // stores it only if the chat is not closed (else, or on a retry, nothing is stored and the path below runs).
-  const fast = !known && knownOwner(s.db, input.storeId, input.visitorId, input.conversationId)
+  const fast = !known && !absent && knownOwner(s.db, input.storeId, input.visitorId, input.conversationId)
     ? await storeNew(s, input.storeId, m, { onlyOpen: true }) : undefined
-  const conv = fast?.current ?? known ?? await conversationForVisitor(s.db, input.storeId, input.visitorId, input.conversationId)
+  const conv = fast?.current ?? known ?? await conversationForVisitor(s.db, input.storeId, input.visitorId, input.conversationId, { absent })
   const stored = fast ?? await storeInto(s, conv, m)
   const { message, duplicate, current } = stored
   for (const e of stored.events) await s.bus.publish(e).catch(() => { /* stored: SSE replay delivers it */ })
@@ -145,7 +147,8 @@ async function respond(s: Services, conv: Conversation, message: Message, known?
 }
 
 const storeDecision = (s: Services, message: Message, decision: Decision) =>
-  s.db.update(messages).set({ decision }).where(eq(messages.id, message.id))
+  prepared(s.db, 'pw_store_decision', (db) => db.update(messages).set({ decision: sql.placeholder('decision') })
+    .where(eq(messages.id, sql.placeholder('id'))).prepare('pw_store_decision')).execute({ decision, id: message.id })
 
 /**
  * The AI answers from the DMS content (streamed as draft signals, then stored with its citations);

@@ -3,6 +3,7 @@ import { rows, type Db } from '../db/client.ts'
 import { conversations, customers, events, messages, staffUsers, stores, type ConversationStatus, type MessageAuthor } from '../db/schema.ts'
 import { metrics } from '../ops/metrics.ts'
 import { keep } from '../ops/bounded.ts'
+import { prepared } from '../db/prepared.ts'
 
 export type Conversation = typeof conversations.$inferSelect
 export type Message = typeof messages.$inferSelect
@@ -60,11 +61,13 @@ export function knownOwner(db: Db, storeId: string, visitorId: string, id: strin
   return owner === undefined ? undefined : owner === ownerKey(storeId, visitorId)
 }
 
-export async function conversationForVisitor(db: Db, storeId: string, visitorId: string, id: string): Promise<Conversation> {
-  // Every message after the first: one statement.
-  const known = await visitorAccess(db, storeId, visitorId, id)
-  if (known.conversation) return known.conversation
-  if (!known.allowed || known.exists) throw new Forbidden('not your conversation')
+export async function conversationForVisitor(db: Db, storeId: string, visitorId: string, id: string, opts: { absent?: boolean } = {}): Promise<Conversation> {
+  // `absent`: the caller's access check just found no conversation with this id (a first message): go on to create it.
+  if (!opts.absent) {
+    const known = await visitorAccess(db, storeId, visitorId, id)
+    if (known.conversation) return known.conversation
+    if (!known.allowed || known.exists) throw new Forbidden('not your conversation')
+  }
   const created = await openConversation(db, storeId, visitorId, id)
   if (created) return created
   // Someone created it in the meantime (the visitor's retry, or another visitor guessing the id): theirs or not?
@@ -97,7 +100,9 @@ async function openConversation(db: Db, storeId: string, visitorId: string, id: 
 }
 
 export async function getConversation(db: Db, storeId: string, id: string): Promise<Conversation> {
-  const [row] = await db.select().from(conversations).where(and(eq(conversations.id, id), eq(conversations.storeId, storeId)))
+  const [row] = await prepared(db, 'pw_get_conversation', (d) => d.select().from(conversations)
+    .where(and(eq(conversations.id, sql.placeholder('id')), eq(conversations.storeId, sql.placeholder('storeId')))).prepare('pw_get_conversation'))
+    .execute({ id, storeId })
   if (!row) throw new NotFound(`conversation ${id} not found`)
   return row
 }
@@ -342,7 +347,8 @@ export async function viewCounts(db: Db, storeId: string, q: InboxQuery = {}): P
 }
 
 export async function getStore(db: Db, id: string): Promise<Store> {
-  const [row] = await db.select().from(stores).where(eq(stores.id, id))
+  const [row] = await prepared(db, 'pw_get_store', (d) => d.select().from(stores).where(eq(stores.id, sql.placeholder('id'))).prepare('pw_get_store'))
+    .execute({ id })
   if (!row) throw new NotFound(`store '${id}' not found: run \`pitwall seed-demo\` or set PITWALL_STORE`)
   return row
 }

@@ -38,12 +38,12 @@ export interface OpenOptions {
  * Prepared (named, once per connection and query text), a query is one round trip and no re-planning: about a
  * third of the client CPU and of the database's per query (bench/RESULTS.md, chat load).
  */
-function preparing(pg: postgres.Sql): postgres.Sql {
+function preparing(pg: postgres.Sql, prepare: boolean): postgres.Sql {
   return new Proxy(pg, {
     get(target, key, receiver) {
       if (key !== 'unsafe') return Reflect.get(target, key, receiver)
       return (query: string, params?: unknown[], options: Record<string, unknown> = {}) =>
-        target.unsafe(query, params as postgres.ParameterOrJSON<never>[], { ...options, prepare: true })
+        target.unsafe(query, params as postgres.ParameterOrJSON<never>[], { ...options, prepare })
     },
   })
 }
@@ -70,7 +70,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       max: opts.max ?? 10, max_lifetime: 600, idle_timeout: 300, onnotice: () => {},
       connection: { application_name: 'pitwall' },
     })
-    const client = opts.prepare === false ? pg : preparing(pg)
+    // Off (behind a transaction pooler) means off for drizzle's named `.prepare()` queries too (src/db/prepared.ts).
+    const client = preparing(pg, opts.prepare !== false)
     return { kind: 'postgres', db: drizzlePg(client, { schema, logger }) as unknown as Db, pg, close: () => pg.end({ timeout: 5 }) }
   }
   if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true })

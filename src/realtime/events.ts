@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
+import { prepared } from '../db/prepared.ts'
 import { events } from '../db/schema.ts'
 import type { Bus, BusEvent } from './bus.ts'
 
@@ -37,6 +38,7 @@ export async function eventsSince(
 
 /** The newest event id of a store: pages render up to it and their SSE streams start after it. */
 export async function latestEventId(db: Db, storeId: string): Promise<number> {
-  const [row] = await db.select({ id: sql<number>`coalesce(max(${events.id}), 0)` }).from(events).where(eq(events.storeId, storeId))
+  const [row] = await prepared(db, 'pw_latest_event', (d) => d.select({ id: sql<number>`coalesce(max(${events.id}), 0)` }).from(events)
+    .where(eq(events.storeId, sql.placeholder('storeId'))).prepare('pw_latest_event')).execute({ storeId })
   return Number(row?.id ?? 0)
 }

@@ -36,8 +36,11 @@ async function tooFast(s: Services, c: Context<Env>, retryAfter: number): Promis
   return c.html(<ChatComposer conversationId={id} clientId={randomUUID()} error={error} value={value} />, 429)
 }
 
-/** The conversation row the access check read (when it exists and is the visitor's), so handlers need not read it again. */
-type ChatEnv = { Variables: Env['Variables'] & { conversation?: Conversation } }
+/**
+ * The conversation row the access check read (when it exists and is the visitor's), so handlers need not read it
+ * again; null when the check found no conversation with that id yet (the visitor's first message creates it).
+ */
+type ChatEnv = { Variables: Env['Variables'] & { conversation?: Conversation | null } }
 
 /** The rider's side: the chat page, posting messages, and the live stream of their conversation. */
 export function chatRoutes(s: Services) {
@@ -79,7 +82,7 @@ export function chatRoutes(s: Services) {
     if (owner) return next()
     const access = await visitorAccess(s.db, storeId, c.get('visitorId'), c.req.param('id'))
     if (!access.allowed) return c.json({ error: 'not your conversation' }, 403)
-    c.set('conversation', access.conversation)
+    c.set('conversation', access.exists ? access.conversation : null)
     await next()
   })
 

@@ -1,0 +1,19 @@
+import type { Db } from './client.ts'
+
+/**
+ * A drizzle query built once per database connection instead of on every call: building a select from the query
+ * builder costs 55–85 µs of CPU (bench/_build figures in bench/RESULTS.md), more than the round trip's own client
+ * work, and the hottest reads (the store row, the newest event id, a conversation) run several times a rider message.
+ * `build` gets the database and uses `sql.placeholder(...)` for what varies; the result is whatever `.prepare()` gave.
+ * Keyed by the driver client (what a wrapper of the drizzle object shares with it), one per name.
+ */
+export function prepared<T>(db: Db, name: string, build: (db: Db) => T): T {
+  const key = (db as { $client?: object }).$client ?? db
+  let queries = byClient.get(key)
+  if (!queries) byClient.set(key, (queries = new Map()))
+  let q = queries.get(name) as T | undefined
+  if (!q) queries.set(name, (q = build(db)))
+  return q
+}
+
+const byClient = new WeakMap<object, Map<string, unknown>>()
