@@ -2,8 +2,7 @@ import type { Db } from './client.ts'
 
 /**
  * A drizzle query built once per database connection instead of on every call: building a select from the query
- * builder costs 55–85 µs of CPU (bench/_build figures in bench/RESULTS.md), more than the round trip's own client
- * work, and the hottest reads (the store row, the newest event id, a conversation) run several times a rider message.
+ * builder costs 55–85 µs of CPU on the bench machine (bench/RESULTS.md, session 6), and the hottest reads (the store row, the newest event id, a conversation) run several times a rider message.
  * `build` gets the database and uses `sql.placeholder(...)` for what varies; the result is whatever `.prepare()` gave.
  * Keyed by the driver client (what a wrapper of the drizzle object shares with it), one per name.
  */
