@@ -148,7 +148,7 @@ async function respond(s: Services, conv: Conversation, message: Message, known?
 
 const storeDecision = (s: Services, message: Message, decision: Decision) =>
   prepared(s.db, 'pw_store_decision', (db) => db.update(messages).set({ decision: sql.placeholder('decision') })
-    .where(eq(messages.id, sql.placeholder('id'))).prepare('pw_store_decision')).execute({ decision, id: message.id })
+    .where(eq(messages.id, sql.placeholder('id')))).execute({ decision, id: message.id })
 
 /**
  * The AI answers from the DMS content (streamed as draft signals, then stored with its citations);

@@ -3,7 +3,7 @@ import { rows, type Db } from '../db/client.ts'
 import { conversations, customers, events, messages, staffUsers, stores, type ConversationStatus, type MessageAuthor } from '../db/schema.ts'
 import { metrics } from '../ops/metrics.ts'
 import { keep } from '../ops/bounded.ts'
-import { prepared } from '../db/prepared.ts'
+import { perConnection, prepared } from '../db/prepared.ts'
 
 export type Conversation = typeof conversations.$inferSelect
 export type Message = typeof messages.$inferSelect
@@ -45,19 +45,14 @@ export async function latestConversationOf(db: Db, storeId: string, visitorId: s
  * the message checks the conversation is open). Bounded; a forgotten owner is read again.
  */
 const ownersByDb = new WeakMap<object, Map<string, string>>()
-/** One memo per database connection (the driver client, whatever wraps the drizzle object): tests open several. */
-const ownersKey = (db: Db): object => (db as { $client?: object }).$client ?? db
+const owners = (db: Db) => perConnection(ownersByDb, db, () => new Map<string, string>())
 const OWNERS_KEPT = 20_000
 const ownerKey = (storeId: string, visitorId: string) => `${storeId}\n${visitorId}`
-const rememberOwner = (db: Db, id: string, storeId: string, visitorId: string) => {
-  let owners = ownersByDb.get(ownersKey(db))
-  if (!owners) ownersByDb.set(ownersKey(db), (owners = new Map()))
-  keep(owners, id, ownerKey(storeId, visitorId), OWNERS_KEPT)
-}
+const rememberOwner = (db: Db, id: string, storeId: string, visitorId: string) => keep(owners(db), id, ownerKey(storeId, visitorId), OWNERS_KEPT)
 
 /** True or false when this process knows who owns conversation `id`, undefined when it must ask the database. */
 export function knownOwner(db: Db, storeId: string, visitorId: string, id: string): boolean | undefined {
-  const owner = ownersByDb.get(ownersKey(db))?.get(id)
+  const owner = owners(db).get(id)
   return owner === undefined ? undefined : owner === ownerKey(storeId, visitorId)
 }
 
@@ -101,7 +96,7 @@ async function openConversation(db: Db, storeId: string, visitorId: string, id: 
 
 export async function getConversation(db: Db, storeId: string, id: string): Promise<Conversation> {
   const [row] = await prepared(db, 'pw_get_conversation', (d) => d.select().from(conversations)
-    .where(and(eq(conversations.id, sql.placeholder('id')), eq(conversations.storeId, sql.placeholder('storeId')))).prepare('pw_get_conversation'))
+    .where(and(eq(conversations.id, sql.placeholder('id')), eq(conversations.storeId, sql.placeholder('storeId')))))
     .execute({ id, storeId })
   if (!row) throw new NotFound(`conversation ${id} not found`)
   return row
@@ -347,7 +342,7 @@ export async function viewCounts(db: Db, storeId: string, q: InboxQuery = {}): P
 }
 
 export async function getStore(db: Db, id: string): Promise<Store> {
-  const [row] = await prepared(db, 'pw_get_store', (d) => d.select().from(stores).where(eq(stores.id, sql.placeholder('id'))).prepare('pw_get_store'))
+  const [row] = await prepared(db, 'pw_get_store', (d) => d.select().from(stores).where(eq(stores.id, sql.placeholder('id'))))
     .execute({ id })
   if (!row) throw new NotFound(`store '${id}' not found: run \`pitwall seed-demo\` or set PITWALL_STORE`)
   return row

@@ -39,6 +39,6 @@ export async function eventsSince(
 /** The newest event id of a store: pages render up to it and their SSE streams start after it. */
 export async function latestEventId(db: Db, storeId: string): Promise<number> {
   const [row] = await prepared(db, 'pw_latest_event', (d) => d.select({ id: sql<number>`coalesce(max(${events.id}), 0)` }).from(events)
-    .where(eq(events.storeId, sql.placeholder('storeId'))).prepare('pw_latest_event')).execute({ storeId })
+    .where(eq(events.storeId, sql.placeholder('storeId')))).execute({ storeId })
   return Number(row?.id ?? 0)
 }
