@@ -2,14 +2,16 @@ import type { Services } from '../deps.ts'
 import { redact } from '../agent/redact.ts'
 import { appendEvent } from '../realtime/events.ts'
 import {
-  conversationForVisitor, insertMessage, knownOwner, storeMessage, storeMessageIf, transcript, updateConversation, type Conversation, type Message, type NewMessage,
+  conversationForVisitor, insertMessage, knownOwner, storeMessage, storeMessageIf, storeTurn, transcript, updateConversation, type Conversation, type Message, type NewMessage,
 } from './store.ts'
 import type { BusEvent } from '../realtime/bus.ts'
 import { and, desc, eq, sql } from 'drizzle-orm'
-import { prepared } from '../db/prepared.ts'
+import { perConnection, prepared } from '../db/prepared.ts'
+import { keep } from '../ops/bounded.ts'
+import { randomUUID } from 'node:crypto'
 import { messages } from '../db/schema.ts'
 import type { Decision, TriageContext } from '../escalation/types.ts'
-import { focusFromCitations, focusFromHistory, type Citation } from '../agent/index.ts'
+import { focusFromCitations, focusFromHistory, type Answer, type Citation } from '../agent/index.ts'
 import { applyDecision, defaultHandoffReply } from './handoff.ts'
 import { aiAnswers } from './state.ts'
 import { botSays, messageEvent, publishMessage, sayAndPublish } from './say.ts'
@@ -37,9 +39,15 @@ export async function postCustomerMessage(s: Services, input: CustomerMessageInp
   const m = { conversationId: input.conversationId, author: 'customer' as const, body: text, clientId: input.clientId }
   const known = input.conversation?.id === input.conversationId ? input.conversation : undefined
   const absent = input.conversation === null
+  const owned = !known && !absent && knownOwner(s.db, input.storeId, input.visitorId, input.conversationId)
+  if (owned && !kinds.length) {
+    const answered = await answeredTurn(s, input.storeId, m)
+    if (answered) return { message: answered, duplicate: false }
+  }
+  turns(s.db).delete(input.conversationId)
   // A conversation this process knows to be the visitor's goes straight to the statement that stores the message, which
   // stores it only if the chat is not closed (else, or on a retry, nothing is stored and the path below runs).
-  const fast = !known && !absent && knownOwner(s.db, input.storeId, input.visitorId, input.conversationId)
+  const fast = owned
     ? await storeNew(s, input.storeId, m, { onlyOpen: true }) : undefined
   const conv = fast?.current ?? known ?? await conversationForVisitor(s.db, input.storeId, input.visitorId, input.conversationId, { absent })
   const stored = fast ?? await storeInto(s, conv, m)
@@ -156,28 +164,42 @@ const storeDecision = (s: Services, message: Message, decision: Decision) =>
  * `lines` is the transcript up to and including the rider's message; `unstored`, the decision to store with the answer.
  */
 async function answer(s: Services, conv: Conversation, message: Message, lines: Message[], decision?: Decision, unstored?: Decision) {
+  const a = await askAnswerer(s, conv, message, lines).catch(async (err) => {
+    if (unstored) await storeDecision(s, message, unstored)
+    throw err
+  })
+  // The answer fact for insights is stored with the reply (same statement), once.
+  const { message: reply, conversation } = await sayAndPublish(s, conv, {
+    conversationId: conv.id, author: 'bot', body: replyBody(a, decision), clientId: `bot:${message.id}`, citations: a.citations, decision: replyDecision(a),
+  }, { fact: answerFact(message, a), ...(unstored ? { decide: { messageId: message.id, decision: unstored } } : {}) })
+  // The transcript now, as a fresh read would give it: the answer is the newest public line.
+  await afterAnswer(s, conversation ?? conv, message, [...lines.filter((m) => m.id !== reply.id), reply], a, decision)
+}
+
+/** The answerer's answer to the rider's message (`lines`: the transcript up to and including it), streamed as draft signals. */
+function askAnswerer(s: Services, conv: Conversation, message: Message, lines: Message[]): Promise<Answer> {
   const earlier = lines.filter((m) => m.id !== message.id)
   const lastBot = earlier.findLast((m) => m.author === 'bot' && m.citations)
   const history = earlier.map((m) => ({ author: m.author, text: m.body }))
   const draft = (delta: string) => void s.bus.publish({ id: 0, storeId: conv.storeId, conversationId: conv.id, kind: 'draft', data: { delta } }).catch(() => {})
-  const a = await s.answerer!.answer({
+  return s.answerer!.answer({
     storeId: conv.storeId, text: message.body, history, now: s.now(), onText: draft,
     focus: focusFromCitations(lastBot?.citations as Citation[] | undefined) ?? focusFromHistory(history),
-  }).catch(async (err) => {
-    if (unstored) await storeDecision(s, message, unstored)
-    throw err
   })
-  const offer = decision?.action === 'suggest_handoff' ? `\n\n${decision.reply ?? offerLine(decision.department)}` : ''
-  // The answer fact for insights is stored with the reply (same statement), once.
-  const { message: reply } = await sayAndPublish(s, conv, {
-    conversationId: conv.id, author: 'bot', body: a.text + offer, clientId: `bot:${message.id}`,
-    citations: a.citations, decision: { source: a.source, confidence: a.confidence, guardrails: a.guardrails ?? [] },
-  }, {
-    fact: { kind: 'answer' satisfies FactKind, data: { questionId: message.id, confidence: a.confidence, source: a.source, handoff: a.handoff?.via ?? null } },
-    ...(unstored ? { decide: { messageId: message.id, decision: unstored } } : {}),
-  })
-  // The transcript now, as a fresh read would give it: the answer is the newest public line.
-  const now = [...lines.filter((m) => m.id !== reply.id), reply]
+}
+
+const replyBody = (a: Answer, decision?: Decision) =>
+  a.text + (decision?.action === 'suggest_handoff' ? `\n\n${decision.reply ?? offerLine(decision.department)}` : '')
+const replyDecision = (a: Answer) => ({ source: a.source, confidence: a.confidence, guardrails: a.guardrails ?? [] })
+const answerFact = (message: Message, a: Answer) =>
+  ({ kind: 'answer' satisfies FactKind, data: { questionId: message.id, confidence: a.confidence, source: a.source, handoff: a.handoff?.via ?? null } })
+
+/**
+ * After the answer is stored (`now`: the transcript ending with it): a guardrail or tool handoff, a flag, or low
+ * retrieval confidence feeding back into the rules. When none of them changes the chat, this process keeps the
+ * transcript for the rider's next message (`answeredTurn`).
+ */
+async function afterAnswer(s: Services, conv: Conversation, message: Message, now: Message[], a: Answer, decision?: Decision) {
   if (a.handoff || a.flagged) {
     const after = a.handoff ? await applyDecision(s, conv, message, {
       action: 'handoff', department: a.handoff.department, tags: decision?.tags ?? [], rules: [`agent:${a.handoff.via}`],
@@ -185,15 +207,65 @@ async function answer(s: Services, conv: Conversation, message: Message, lines: 
     }, now) : conv
     // A handoff because Claude failed is flagged too, so staff can find every chat the AI could not serve.
     if (a.flagged) await flag(s, after, message, a.flagged)
-  } else if (s.triage && decision?.action === 'answer') {
+    return
+  }
+  if (s.triage && decision?.action === 'answer') {
     // Low retrieval confidence is a rules condition: re-run the rules with it (microseconds; no LLM unless a rule asks).
     const second = await s.triage({ ...triageContext(s, now, message), answerConfidence: a.confidence })
     if (second.action !== 'answer') {
       const after = await applyDecision(s, conv, message, second, now)
       if (second.action === 'suggest_handoff') await botSays(s, after, second.reply ?? offerLine(second.department), `offer:${message.id}`)
       else if (second.action === 'handoff' && after.status === 'waiting') await botSays(s, after, second.reply ?? defaultHandoffReply(after.department ?? undefined, s.expectReply?.(after)), `offer:${message.id}`)
+      return
     }
   }
+  if (aiAnswers(conv.status)) keepTurn(s, conv, now)
+}
+
+/**
+ * The transcripts of chats the AI is answering, as this process last stored them (bounded, per database connection):
+ * the rider's next message can then be answered before it is stored, and stored with its answer by one statement.
+ */
+const turnsByDb = new WeakMap<object, Map<string, { conv: Conversation; lines: Message[] }>>()
+const turns = (db: Services['db']) => perConnection(turnsByDb, db, () => new Map<string, { conv: Conversation; lines: Message[] }>())
+const TURNS_KEPT = 2_000
+/** Longer chats are read again: memory stays bounded by entries times lines. */
+const TURN_LINES_KEPT = 40
+const keepTurn = (s: Services, conv: Conversation, lines: Message[]) => {
+  if (lines.length <= TURN_LINES_KEPT) keep(turns(s.db), conv.id, { conv, lines }, TURNS_KEPT)
+}
+
+/**
+ * A rider's message in a chat the local AI is answering, when this process holds its transcript: the rules and the
+ * answer run first (milliseconds, no network), then one statement stores the message with its answer and both live
+ * events (`storeTurn`). Undefined, with nothing stored, when the usual path must take it: a handoff, another
+ * answerer (Claude takes seconds: the message is stored first so staff see it at once), or a chat that moved on
+ * meanwhile (a person took it, or another message came in: the statement checks).
+ */
+async function answeredTurn(s: Services, storeId: string, m: NewMessage & { author: 'customer' }): Promise<Message | undefined> {
+  const held = turns(s.db).get(m.conversationId)
+  if (!held || s.answerer?.mode !== 'local' || s.tagger || !aiAnswers(held.conv.status)) return undefined
+  turns(s.db).delete(m.conversationId) // kept again once this turn is answered
+  const message: Message = {
+    id: randomUUID(), conversationId: m.conversationId, author: 'customer', staffId: null, body: m.body, clientId: m.clientId,
+    internal: false, decision: null, citations: null, createdAt: s.now(),
+  }
+  const lines = [...held.lines, message]
+  const decision = s.triage ? await s.triage(triageContext(s, lines, message)) : undefined
+  if (decision?.action === 'handoff') return undefined
+  const a = await askAnswerer(s, held.conv, message, lines).catch(() => undefined) // the usual path answers (or fails) again
+  if (!a) return undefined
+  const r = await storeTurn(s.db, storeId, {
+    conversationId: m.conversationId, after: held.lines.at(-1)!.id, tags: decision?.tags, notify: s.bus.notifyChannel,
+    rider: { id: message.id, body: m.body, clientId: m.clientId, decision },
+    reply: { body: replyBody(a, decision), citations: a.citations, decision: replyDecision(a) }, fact: answerFact(message, a),
+  })
+  if (!r) return undefined
+  if (!r.notified) {
+    for (const id of r.eventIds) await s.bus.publish({ id, storeId, conversationId: m.conversationId, kind: 'message' }).catch(() => { /* stored: SSE replay delivers it */ })
+  }
+  await afterAnswer(s, r.conversation, r.message, [...held.lines, r.message, r.reply], a, decision)
+  return r.message
 }
 
 const offerLine = (department?: string) =>

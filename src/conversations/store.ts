@@ -225,6 +225,78 @@ export async function storeMessageIf(db: Db, storeId: string, m: NewMessage, opt
   }
 }
 
+/** A rider's message and the AI's answer to it, stored together by `storeTurn`. */
+export interface Turn {
+  conversationId: string
+  /** The newest public message of the transcript the answer was made from: nothing is stored if it is no longer the newest. */
+  after: string
+  rider: { id: string; body: string; clientId: string; decision?: unknown }
+  reply: { body: string; citations?: unknown; decision?: unknown }
+  /** Tags the rules gave the message, added to the conversation's. */
+  tags?: string[]
+  /** An analytics fact about the answer (not published); its data gets the answer's id. */
+  fact?: { kind: string; data: Record<string, unknown> }
+  notify?: string
+}
+
+export interface StoredTurn { message: Message; reply: Message; conversation: Conversation; eventIds: number[]; notified: boolean }
+
+/**
+ * A rider's message and its answer in one statement: both messages (the answer 1 µs after the question, so they
+ * keep their order), the conversation's activity and tags, both `message` events (the question's first) with their
+ * NOTIFYs, and the answer's fact. Only while the AI still owns the chat and `after` is its newest public message,
+ * and only once per client id: otherwise nothing is stored and undefined is returned (the caller takes the usual path).
+ */
+export async function storeTurn(db: Db, storeId: string, t: Turn): Promise<StoredTurn | undefined> {
+  const tags = [...new Set(t.tags ?? [])]
+  const fact = t.fact
+    ? sql`, f as (
+      insert into events (store_id, conversation_id, kind, data)
+      select ${storeId}, r.conversation_id, ${t.fact.kind}, ${JSON.stringify(t.fact.data)}::jsonb || jsonb_build_object('messageId', r.id) from r
+    )`
+    : sql``
+  const notify = t.notify
+    ? sql`, n as (
+      select pg_notify(${t.notify}, json_build_object('id', e.id, 'storeId', ${storeId}::text, 'conversationId', ${t.conversationId}::text, 'kind', 'message')::text) from e
+    )`
+    : sql``
+  const [r] = await rows<{ message: unknown; reply: unknown; conversation: unknown; event_ids: unknown; notified?: unknown }>(db, sql`
+    with g as (
+      select 1 from conversations where id = ${t.conversationId} and status = 'bot' and (
+        select id from messages where conversation_id = ${t.conversationId} and internal = false order by created_at desc, id desc limit 1
+      ) = ${t.after}::uuid
+    ), m as (
+      insert into messages (id, conversation_id, author, body, client_id, internal, decision)
+      select ${t.rider.id}::uuid, ${t.conversationId}::uuid, 'customer', ${t.rider.body}::text, ${t.rider.clientId}::text, false, ${jsonb(t.rider.decision)} from g
+      on conflict do nothing returning *
+    ), r as (
+      insert into messages (conversation_id, author, body, client_id, internal, decision, citations, created_at)
+      select m.conversation_id, 'bot', ${t.reply.body}::text, 'bot:' || m.id, false, ${jsonb(t.reply.decision)}, ${jsonb(t.reply.citations)}, m.created_at + interval '1 microsecond' from m
+      returning *
+    ), c as (
+      update conversations set last_message_at = r.created_at, first_message_at = coalesce(conversations.first_message_at, m.created_at),
+        ${riderCard}, tags = conversations.tags || coalesce((
+          select jsonb_agg(x.t order by x.o) from jsonb_array_elements(${JSON.stringify(tags)}::jsonb) with ordinality as x(t, o) where not conversations.tags @> jsonb_build_array(x.t)
+        ), '[]'::jsonb), updated_at = ${new Date().toISOString()}::timestamptz
+      from m, r where conversations.id = m.conversation_id returning conversations.*
+    ), e as (
+      insert into events (store_id, conversation_id, kind, data)
+      select ${storeId}, x.conversation_id, 'message', jsonb_build_object('messageId', x.id, 'author', x.author, 'internal', x.internal)
+      from (select m.*, 0 as k from m union all select r.*, 1 from r) x order by x.k
+      returning id
+    )${fact}${notify}
+    select (select row_to_json(m) from m) as message, (select row_to_json(r) from r) as reply, (select row_to_json(c) from c) as conversation,
+      (select json_agg(id order by id) from e) as event_ids${t.notify ? sql`, (select count(*) from n) as notified` : sql``}`)
+  if (!r?.message || !r.reply || !r.conversation) return undefined
+  metrics.messages.inc({ author: 'customer' })
+  metrics.messages.inc({ author: 'bot' })
+  return {
+    message: fromJson<Message>(messages, r.message), reply: fromJson<Message>(messages, r.reply),
+    conversation: fromJson<Conversation>(conversations, r.conversation),
+    eventIds: jsonRows(r.event_ids).map(Number), notified: !!t.notify,
+  }
+}
+
 /**
  * The public transcript in the statement that stores a message: the statement does not see its own insert in
  * `messages`, so the new row (from `m`) is added, and both are ordered as `transcript()` orders them.

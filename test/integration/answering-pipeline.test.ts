@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, test } from 'bun:test'
 import { randomUUID } from 'node:crypto'
-import { eq } from 'drizzle-orm'
-import { conversations, messages } from '../../src/db/schema.ts'
+import { asc, eq, sql } from 'drizzle-orm'
+import { conversations, events, messages } from '../../src/db/schema.ts'
+import { rows } from '../../src/db/client.ts'
+import { storeMessage } from '../../src/conversations/store.ts'
 import { createAnswerer } from '../../src/agent/index.ts'
 import { createApp } from '../../src/app.tsx'
 import { seedDemoStore } from '../../src/staff/demo.ts'
@@ -83,5 +85,73 @@ describe('the AI answers riders through the message pipeline (local mode, demo d
     const msgs = await reading
     const botMsg = msgs.find((m) => m.data.includes('msg-bot'))!
     expect(botMsg.data).toContain('hx-target="#draft"')
+  })
+  /**
+   * Which transaction put each message of the chat on the live views (the xmin of its `message` event: events are
+   * never updated, unlike a question's row, which its answer's statement updates with the decision), in transcript order.
+   */
+  const writers = async (id: string) => (await rows<{ author: string; body: string; tx: string }>(s.db, sql`
+    select m.author, m.body, e.xmin::text as tx from messages m join events e on e.kind = 'message' and e.data->>'messageId' = m.id::text
+    where m.conversation_id = ${id} order by m.created_at, m.id`))
+
+  test('a later question is stored with its answer by one statement, events and facts as the usual path writes them', async () => {
+    const first = await ask('do you have any used side by sides')
+    const again = await ask('is that one still in stock?', first.id, first.rider)
+    const w = await writers(first.id)
+    expect(w.map((m) => m.author)).toEqual(['customer', 'bot', 'customer', 'bot'])
+    // The first message takes the usual path (stored, then answered: two statements); the process then holds the
+    // transcript, so the next question and its answer are written by one.
+    expect(w[0].tx).not.toBe(w[1].tx)
+    expect(w[2].tx).toBe(w[3].tx)
+    const question = again.msgs.find((m) => m.body === 'is that one still in stock?')!
+    expect(question.decision).toMatchObject({ action: 'answer', trace: expect.any(Array) })
+    expect(again.bot!.clientId).toBe(`bot:${question.id}`)
+    expect(again.conv).toMatchObject({ status: 'bot', lastRiderText: 'is that one still in stock?', lastMessageAt: again.bot!.createdAt })
+    const evs = await s.db.select().from(events).where(eq(events.conversationId, first.id)).orderBy(asc(events.id))
+    const said = evs.filter((e) => e.kind === 'message').map((e) => (e.data as { messageId: string }).messageId)
+    expect(said).toEqual(again.msgs.map((m) => m.id))
+    const fact = evs.find((e) => e.kind === 'answer' && (e.data as { questionId: string }).questionId === question.id)
+    expect(fact?.data).toMatchObject({ messageId: again.bot!.id, source: 'local' })
+  })
+
+  test('a chat a person took meanwhile (another process): the message is stored once and the AI stays quiet', async () => {
+    const first = await ask('do you have any used side by sides')
+    await s.db.update(conversations).set({ status: 'claimed' }).where(eq(conversations.id, first.id))
+    const again = await ask('is that one still in stock?', first.id, first.rider)
+    expect(again.msgs.map((m) => m.author)).toEqual(['customer', 'bot', 'customer'])
+    expect(again.conv.status).toBe('claimed')
+  })
+
+  test('a message stored meanwhile by another process: the answer is made from the transcript with it', async () => {
+    const first = await ask('do you have any used side by sides')
+    await storeMessage(s.db, first.conv.storeId, { conversationId: first.id, author: 'system', body: 'The shop closes at 3 today.', clientId: randomUUID() })
+    const again = await ask('what kind of oil does a sportsman 570 take', first.id, first.rider)
+    const w = await writers(first.id)
+    expect(w.map((m) => m.author)).toEqual(['customer', 'bot', 'system', 'customer', 'bot'])
+    expect(w[3].tx).not.toBe(w[4].tx) // the usual path: the statement found the transcript had moved on
+    expect(again.bot!.body.toLowerCase()).toContain('oil')
+  })
+
+  test('a retry of a question answered in one statement stores nothing and is not answered twice', async () => {
+    const first = await ask('do you have any used side by sides')
+    const clientId = randomUUID()
+    const post = () => first.rider.request(`/chat/${first.id}/messages`, { method: 'POST', json: { client_id: clientId, body: 'is that one still in stock?' } })
+    const r1 = await post()
+    expect(r1.status).toBe(201)
+    const r2 = await post()
+    expect(r2.status).toBe(200)
+    expect(((await r2.json()) as { duplicate: boolean }).duplicate).toBe(true)
+    const w = await writers(first.id)
+    expect(w.map((m) => m.author)).toEqual(['customer', 'bot', 'customer', 'bot'])
+    expect(w[2].tx).toBe(w[3].tx)
+  })
+
+  test('a handoff on a later question takes the usual path: the rider is told a person will reply', async () => {
+    const first = await ask('do you have any used side by sides')
+    const again = await ask('what would my monthly payment be on it with $2000 down', first.id, first.rider)
+    expect(again.conv.status).toBe('waiting')
+    expect(again.conv.department).toBe('finance')
+    const w = await writers(first.id)
+    expect(w.at(-2)!.tx).not.toBe(w.at(-1)!.tx)
   })
 })

@@ -5,7 +5,7 @@ import { backends } from '../support/db.ts'
 import type { Database } from '../../src/db/client.ts'
 import { conversations, customers, events, staffUsers } from '../../src/db/schema.ts'
 import { DEMO_STORE, seedDemoStore } from '../../src/staff/demo.ts'
-import { conversationForVisitor, countsFor, Forbidden, getConversation, getMessage, knownOwner, listCards, storeMessage, storeMessageIf, storeViewCounts, transcript, viewCounts } from '../../src/conversations/store.ts'
+import { conversationForVisitor, countsFor, Forbidden, getConversation, getMessage, knownOwner, listCards, storeMessage, storeMessageIf, storeTurn, storeViewCounts, transcript, viewCounts } from '../../src/conversations/store.ts'
 
 // storeMessage is the one-statement write of the message pipeline: what it returns must be what a read gives.
 for (const backend of backends) {
@@ -171,6 +171,41 @@ for (const backend of backends) {
       // A visitor coming back with a new chat keeps their customer row.
       const next = await conversationForVisitor(database.db, storeId, owner.visitorId, randomUUID())
       expect(next.customerId).toBe(owner.id)
+    })
+    test('storeTurn: a question and its answer in one statement, or nothing when the chat moved on', async () => {
+      const conv = await conversationForVisitor(database.db, storeId, `v-${randomUUID()}`, randomUUID())
+      const hello = await storeMessage(database.db, storeId, { conversationId: conv.id, author: 'customer', body: 'hi', clientId: randomUUID() })
+      const greet = await storeMessage(database.db, storeId, { conversationId: conv.id, author: 'bot', body: 'Hello!', clientId: `bot:${hello.message.id}` })
+      await database.db.update(conversations).set({ tags: ['sales'] }).where(eq(conversations.id, conv.id))
+      const turn = (after: string, clientId: string = randomUUID()) => storeTurn(database.db, storeId, {
+        conversationId: conv.id, after, tags: ['sales', 'inventory', 'inventory'], fact: { kind: 'answer', data: { confidence: 0.8 } },
+        rider: { id: randomUUID(), body: 'Is the <Grizzly> in stock?', clientId, decision: { action: 'answer' } },
+        reply: { body: 'Yes: stock N26-0222.', citations: [{ id: 'unit:1' }], decision: { source: 'local' } },
+      })
+      const eventCount = async () => (await database.db.select().from(events).where(eq(events.conversationId, conv.id))).length
+      const before = await eventCount()
+      // Not the newest message any more (the answer came after it): nothing is stored.
+      expect(await turn(hello.message.id)).toBeUndefined()
+      expect(await eventCount()).toBe(before)
+      const t = (await turn(greet.message.id, 'q1'))!
+      expect(t.message).toEqual((await getMessage(database.db, t.message.id))!)
+      expect(t.reply).toEqual((await getMessage(database.db, t.reply.id))!)
+      expect(t.message).toMatchObject({ author: 'customer', body: 'Is the <Grizzly> in stock?', clientId: 'q1', decision: { action: 'answer' } })
+      expect(t.reply).toMatchObject({ author: 'bot', clientId: `bot:${t.message.id}`, citations: [{ id: 'unit:1' }] })
+      expect(t.reply.createdAt.getTime()).toBeGreaterThanOrEqual(t.message.createdAt.getTime())
+      expect(await transcript(database.db, conv.id, { includeInternal: false })).toEqual([hello.message, greet.message, t.message, t.reply])
+      expect(t.conversation).toEqual(await getConversation(database.db, storeId, conv.id))
+      expect(t.conversation).toMatchObject({ tags: ['sales', 'inventory'], lastRiderText: 'Is the <Grizzly> in stock?', lastMessageAt: t.reply.createdAt })
+      const evs = await database.db.select().from(events).where(eq(events.conversationId, conv.id))
+      expect(t.eventIds).toHaveLength(2)
+      expect(t.eventIds.map((id) => (evs.find((e) => Number(e.id) === id)!.data as { messageId: string }).messageId)).toEqual([t.message.id, t.reply.id])
+      expect(evs.find((e) => e.kind === 'answer')?.data).toEqual({ confidence: 0.8, messageId: t.reply.id })
+      // The same client id again (a retry), or a chat a person took: nothing more is stored.
+      expect(await turn(t.reply.id, 'q1')).toBeUndefined()
+      await database.db.update(conversations).set({ status: 'claimed' }).where(eq(conversations.id, conv.id))
+      expect(await turn(t.reply.id)).toBeUndefined()
+      expect(await eventCount()).toBe(before + 3)
+      expect((await transcript(database.db, conv.id, { includeInternal: false })).length).toBe(4)
     })
   })
 }
