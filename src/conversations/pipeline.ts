@@ -40,10 +40,9 @@ export async function postCustomerMessage(s: Services, input: CustomerMessageInp
   const known = input.conversation?.id === input.conversationId ? input.conversation : undefined
   const absent = input.conversation === null
   const owned = !known && !absent && knownOwner(s.db, input.storeId, input.visitorId, input.conversationId)
-  if (owned && !kinds.length) {
-    const answered = await answeredTurn(s, input.storeId, m)
-    if (answered) return { message: answered, duplicate: false }
-  }
+  // The answerer's failure there is this message's: the usual path stores the message, then reports it (no second try).
+  const turn = (owned || absent) && !kinds.length ? await answeredTurn(s, input, m, absent) : undefined
+  if (turn && 'message' in turn) return { message: turn.message, duplicate: false }
   turns(s.db).delete(input.conversationId)
   // A conversation this process knows to be the visitor's goes straight to the statement that stores the message, which
   // stores it only if the chat is not closed (else, or on a retry, nothing is stored and the path below runs).
@@ -59,7 +58,7 @@ export async function postCustomerMessage(s: Services, input: CustomerMessageInp
   }
   if (kinds.length) await botSays(s, current, REDACTION_NOTE, `redaction:${message.id}`, 'system')
   // The statement that stored the message read the transcript with it (unless a redaction note came after).
-  await respondOnce(s, current, message, kinds.length ? undefined : stored.transcript)
+  await respondOnce(s, current, message, kinds.length ? undefined : stored.transcript, turn?.failed)
   return { message, duplicate }
 }
 
@@ -100,10 +99,10 @@ async function storeNew(s: Services, storeId: string, m: NewMessage, o: { onlyOp
 /** Rider messages being answered in this process, so a quick retry does not answer the same message twice. */
 const answering = new Set<string>()
 
-async function respondOnce(s: Services, conv: Conversation, message: Message, transcriptSoFar?: Message[]) {
+async function respondOnce(s: Services, conv: Conversation, message: Message, transcriptSoFar?: Message[], failed?: Failed) {
   answering.add(message.id)
   try {
-    await respond(s, conv, message, transcriptSoFar)
+    await respond(s, conv, message, transcriptSoFar, failed)
   } finally {
     answering.delete(message.id)
   }
@@ -122,7 +121,7 @@ async function unanswered(s: Services, conv: Conversation, message: Message): Pr
 }
 
 /** Triage, then: hand off (tell the rider who replies and when), offer a person, or answer. */
-async function respond(s: Services, conv: Conversation, message: Message, known?: Message[]) {
+async function respond(s: Services, conv: Conversation, message: Message, known?: Message[], failed?: Failed) {
   // The transcript is read once per message (if anything needs it): triage, the answer and a handoff summary share it.
   let read: Promise<Message[]> | undefined = known && Promise.resolve(known)
   const lines = () => (read ??= transcript(s.db, conv.id, { includeInternal: false }))
@@ -151,7 +150,7 @@ async function respond(s: Services, conv: Conversation, message: Message, known?
     await botSays(s, current, decision?.reply ?? ACK_LINE, `bot:${message.id}`)
     return
   }
-  await answer(s, current, message, await lines(), decision, withAnswer ? decision : undefined)
+  await answer(s, current, message, await lines(), decision, withAnswer ? decision : undefined, failed)
 }
 
 const storeDecision = (s: Services, message: Message, decision: Decision) =>
@@ -161,10 +160,11 @@ const storeDecision = (s: Services, message: Message, decision: Decision) =>
 /**
  * The AI answers from the DMS content (streamed as draft signals, then stored with its citations);
  * a guardrail or tool handoff, a flag, or low retrieval confidence then feeds back into the rules.
- * `lines` is the transcript up to and including the rider's message; `unstored`, the decision to store with the answer.
+ * `lines` is the transcript up to and including the rider's message; `unstored`, the decision to store with the answer;
+ * `failed`, the answerer's failure on this message before it was stored (`answeredTurn`), reported instead of asking again.
  */
-async function answer(s: Services, conv: Conversation, message: Message, lines: Message[], decision?: Decision, unstored?: Decision) {
-  const a = await askAnswerer(s, conv, message, lines).catch(async (err) => {
+async function answer(s: Services, conv: Conversation, message: Message, lines: Message[], decision?: Decision, unstored?: Decision, failed?: Failed) {
+  const a = await (failed ? Promise.reject(failed.error) : askAnswerer(s, conv, message, lines)).catch(async (err) => {
     if (unstored) await storeDecision(s, message, unstored)
     throw err
   })
@@ -177,7 +177,7 @@ async function answer(s: Services, conv: Conversation, message: Message, lines: 
 }
 
 /** The answerer's answer to the rider's message (`lines`: the transcript up to and including it), streamed as draft signals. */
-function askAnswerer(s: Services, conv: Conversation, message: Message, lines: Message[]): Promise<Answer> {
+function askAnswerer(s: Services, conv: Pick<Conversation, 'storeId' | 'id'>, message: Message, lines: Message[]): Promise<Answer> {
   const earlier = lines.filter((m) => m.id !== message.id)
   const lastBot = earlier.findLast((m) => m.author === 'bot' && m.citations)
   const history = earlier.map((m) => ({ author: m.author, text: m.body }))
@@ -236,15 +236,17 @@ const keepTurn = (s: Services, conv: Conversation, lines: Message[]) => {
 }
 
 /**
- * A rider's message in a chat the local AI is answering, when this process holds its transcript: the rules and the
- * answer run first (milliseconds, no network), then one statement stores the message with its answer and both live
- * events (`storeTurn`). Undefined, with nothing stored, when the usual path must take it: a handoff, another
- * answerer (Claude takes seconds: the message is stored first so staff see it at once), or a chat that moved on
- * meanwhile (a person took it, or another message came in: the statement checks).
+ * A rider's message in a chat the local AI is answering, when this process holds its transcript (or the chat is new:
+ * `opens`): the rules and the answer run first (milliseconds, no network), then one statement stores the message with
+ * its answer and both live events, opening the chat if new (`storeTurn`). Undefined, with nothing stored, when the
+ * usual path must take it: a handoff, another answerer (Claude takes seconds: the message is stored first so staff
+ * see it at once), or a chat that moved on meanwhile (a person took it, another message came in, the id was taken:
+ * the statement checks).
  */
-async function answeredTurn(s: Services, storeId: string, m: NewMessage & { author: 'customer' }): Promise<Message | undefined> {
-  const held = turns(s.db).get(m.conversationId)
-  if (!held || s.answerer?.mode !== 'local' || s.tagger || !aiAnswers(held.conv.status)) return undefined
+async function answeredTurn(s: Services, input: CustomerMessageInput, m: NewMessage & { author: 'customer' }, opens: boolean): Promise<{ message: Message } | { failed: Failed } | undefined> {
+  const held = opens ? { lines: [] as Message[], conv: undefined } : turns(s.db).get(m.conversationId)
+  if (!held || s.answerer?.mode !== 'local' || s.tagger || (held.conv && !aiAnswers(held.conv.status))) return undefined
+  if (held.lines.some((l) => l.clientId === m.clientId)) return undefined // a retry of a message already answered
   turns(s.db).delete(m.conversationId) // kept again once this turn is answered
   const message: Message = {
     id: randomUUID(), conversationId: m.conversationId, author: 'customer', staffId: null, body: m.body, clientId: m.clientId,
@@ -253,20 +255,29 @@ async function answeredTurn(s: Services, storeId: string, m: NewMessage & { auth
   const lines = [...held.lines, message]
   const decision = s.triage ? await s.triage(triageContext(s, lines, message)) : undefined
   if (decision?.action === 'handoff') return undefined
-  const a = await askAnswerer(s, held.conv, message, lines).catch(() => undefined) // the usual path answers (or fails) again
-  if (!a) return undefined
-  const r = await storeTurn(s.db, storeId, {
-    conversationId: m.conversationId, after: held.lines.at(-1)!.id, tags: decision?.tags, notify: s.bus.notifyChannel,
+  const where = { storeId: input.storeId, id: m.conversationId }
+  let a: Answer
+  try {
+    a = await askAnswerer(s, where, message, lines)
+  } catch (error) {
+    return { failed: { error } }
+  }
+  const r = await storeTurn(s.db, input.storeId, {
+    conversationId: m.conversationId, after: opens ? { opens: input.visitorId } : held.lines.at(-1)!.id,
+    tags: decision?.tags, notify: s.bus.notifyChannel, fact: answerFact(message, a),
     rider: { id: message.id, body: m.body, clientId: m.clientId, decision },
-    reply: { body: replyBody(a, decision), citations: a.citations, decision: replyDecision(a) }, fact: answerFact(message, a),
+    reply: { body: replyBody(a, decision), citations: a.citations, decision: replyDecision(a) },
   })
   if (!r) return undefined
   if (!r.notified) {
-    for (const id of r.eventIds) await s.bus.publish({ id, storeId, conversationId: m.conversationId, kind: 'message' }).catch(() => { /* stored: SSE replay delivers it */ })
+    for (const id of r.eventIds) await s.bus.publish({ id, storeId: input.storeId, conversationId: m.conversationId, kind: 'message' }).catch(() => { /* stored: SSE replay delivers it */ })
   }
   await afterAnswer(s, r.conversation, r.message, [...held.lines, r.message, r.reply], a, decision)
-  return r.message
+  return { message: r.message }
 }
+
+/** The answerer failed on a message before it was stored. */
+interface Failed { error: unknown }
 
 const offerLine = (department?: string) =>
   `If you'd rather talk it through with someone from our ${department ?? ''} team, tap "Talk to a person".`.replace('our  team', 'our team')

@@ -228,8 +228,12 @@ export async function storeMessageIf(db: Db, storeId: string, m: NewMessage, opt
 /** A rider's message and the AI's answer to it, stored together by `storeTurn`. */
 export interface Turn {
   conversationId: string
-  /** The newest public message of the transcript the answer was made from: nothing is stored if it is no longer the newest. */
-  after: string
+  /**
+   * The newest public message of the transcript the answer was made from (nothing is stored if it is no longer the
+   * newest); or `{ opens: visitorId }`, the visitor's first message: the statement opens the conversation as
+   * `openConversation` does (customer, conversation, `opened` fact), and stores nothing if the id is taken.
+   */
+  after: string | { opens: string }
   rider: { id: string; body: string; clientId: string; decision?: unknown }
   reply: { body: string; citations?: unknown; decision?: unknown }
   /** Tags the rules gave the message, added to the conversation's. */
@@ -244,8 +248,10 @@ export interface StoredTurn { message: Message; reply: Message; conversation: Co
 /**
  * A rider's message and its answer in one statement: both messages (the answer 1 µs after the question, so they
  * keep their order), the conversation's activity and tags, both `message` events (the question's first) with their
- * NOTIFYs, and the answer's fact. Only while the AI still owns the chat and `after` is its newest public message,
- * and only once per client id: otherwise nothing is stored and undefined is returned (the caller takes the usual path).
+ * NOTIFYs, and the answer's fact; for a first message, the conversation too (inserted as it ends up: a statement
+ * does not see its own inserts, so it could not update it). Only while the AI still owns the chat and `after` is its
+ * newest public message (or the id is free), and only once per client id: otherwise nothing is stored and undefined
+ * is returned (the caller takes the usual path).
  */
 export async function storeTurn(db: Db, storeId: string, t: Turn): Promise<StoredTurn | undefined> {
   const tags = [...new Set(t.tags ?? [])]
@@ -261,11 +267,22 @@ export async function storeTurn(db: Db, storeId: string, t: Turn): Promise<Store
     )`
     : sql``
   const [r] = await rows<{ message: unknown; reply: unknown; conversation: unknown; event_ids: unknown; notified?: unknown }>(db, sql`
-    with g as (
+    with ${typeof t.after === 'string' ? sql`g as (
       select 1 from conversations where id = ${t.conversationId} and status = 'bot' and (
         select id from messages where conversation_id = ${t.conversationId} and internal = false order by created_at desc, id desc limit 1
       ) = ${t.after}::uuid
-    ), m as (
+    )` : sql`cu as (
+      insert into customers (store_id, visitor_id) values (${storeId}, ${t.after.opens})
+      on conflict (store_id, visitor_id) do update set visitor_id = excluded.visitor_id
+      returning id
+    ), c as (
+      insert into conversations (id, store_id, customer_id, first_message_at, last_message_at, last_rider_text, last_rider_at, tags)
+      select ${t.conversationId}, ${storeId}, cu.id, now(), now() + interval '1 microsecond', ${t.rider.body}::text, now(), ${JSON.stringify(tags)}::jsonb from cu
+      on conflict do nothing
+      returning *
+    ), o as (
+      insert into events (store_id, conversation_id, kind) select store_id, id, 'opened' from c
+    ), g as (select 1 from c)`}, m as (
       insert into messages (id, conversation_id, author, body, client_id, internal, decision)
       select ${t.rider.id}::uuid, ${t.conversationId}::uuid, 'customer', ${t.rider.body}::text, ${t.rider.clientId}::text, false, ${jsonb(t.rider.decision)} from g
       on conflict do nothing returning *
@@ -273,13 +290,13 @@ export async function storeTurn(db: Db, storeId: string, t: Turn): Promise<Store
       insert into messages (conversation_id, author, body, client_id, internal, decision, citations, created_at)
       select m.conversation_id, 'bot', ${t.reply.body}::text, 'bot:' || m.id, false, ${jsonb(t.reply.decision)}, ${jsonb(t.reply.citations)}, m.created_at + interval '1 microsecond' from m
       returning *
-    ), c as (
+    )${typeof t.after === 'string' ? sql`, c as (
       update conversations set last_message_at = r.created_at, first_message_at = coalesce(conversations.first_message_at, m.created_at),
         ${riderCard}, tags = conversations.tags || coalesce((
           select jsonb_agg(x.t order by x.o) from jsonb_array_elements(${JSON.stringify(tags)}::jsonb) with ordinality as x(t, o) where not conversations.tags @> jsonb_build_array(x.t)
         ), '[]'::jsonb), updated_at = ${new Date().toISOString()}::timestamptz
       from m, r where conversations.id = m.conversation_id returning conversations.*
-    ), e as (
+    )` : sql``}, e as (
       insert into events (store_id, conversation_id, kind, data)
       select ${storeId}, x.conversation_id, 'message', jsonb_build_object('messageId', x.id, 'author', x.author, 'internal', x.internal)
       from (select m.*, 0 as k from m union all select r.*, 1 from r) x order by x.k
@@ -288,6 +305,7 @@ export async function storeTurn(db: Db, storeId: string, t: Turn): Promise<Store
     select (select row_to_json(m) from m) as message, (select row_to_json(r) from r) as reply, (select row_to_json(c) from c) as conversation,
       (select json_agg(id order by id) from e) as event_ids${t.notify ? sql`, (select count(*) from n) as notified` : sql``}`)
   if (!r?.message || !r.reply || !r.conversation) return undefined
+  if (typeof t.after !== 'string') rememberOwner(db, t.conversationId, storeId, t.after.opens)
   metrics.messages.inc({ author: 'customer' })
   metrics.messages.inc({ author: 'bot' })
   return {

@@ -94,15 +94,18 @@ describe('the AI answers riders through the message pipeline (local mode, demo d
     select m.author, m.body, e.xmin::text as tx from messages m join events e on e.kind = 'message' and e.data->>'messageId' = m.id::text
     where m.conversation_id = ${id} order by m.created_at, m.id`))
 
-  test('a later question is stored with its answer by one statement, events and facts as the usual path writes them', async () => {
+  test('each question is stored with its answer by one statement, events and facts as the usual path writes them', async () => {
     const first = await ask('do you have any used side by sides')
     const again = await ask('is that one still in stock?', first.id, first.rider)
     const w = await writers(first.id)
     expect(w.map((m) => m.author)).toEqual(['customer', 'bot', 'customer', 'bot'])
-    // The first message takes the usual path (stored, then answered: two statements); the process then holds the
-    // transcript, so the next question and its answer are written by one.
-    expect(w[0].tx).not.toBe(w[1].tx)
+    // The first message opens the chat in the same statement (customer, conversation, `opened` fact); the process then
+    // holds the transcript, so the next question and its answer are written by one statement too.
+    expect(w[0].tx).toBe(w[1].tx)
+    const [opened] = await rows<{ tx: string }>(s.db, sql`select xmin::text as tx from events where conversation_id = ${first.id} and kind = 'opened'`)
+    expect(opened.tx).toBe(w[0].tx)
     expect(w[2].tx).toBe(w[3].tx)
+    expect(w[1].tx).not.toBe(w[2].tx)
     const question = again.msgs.find((m) => m.body === 'is that one still in stock?')!
     expect(question.decision).toMatchObject({ action: 'answer', trace: expect.any(Array) })
     expect(again.bot!.clientId).toBe(`bot:${question.id}`)

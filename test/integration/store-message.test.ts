@@ -207,5 +207,30 @@ for (const backend of backends) {
       expect(await eventCount()).toBe(before + 3)
       expect((await transcript(database.db, conv.id, { includeInternal: false })).length).toBe(4)
     })
+    test('storeTurn with `opens`: a first message opens the chat, as openConversation would, in the same statement', async () => {
+      const visitor = `v-${randomUUID()}`, id = randomUUID()
+      const turn = (clientId: string, opens = visitor) => storeTurn(database.db, storeId, {
+        conversationId: id, after: { opens }, tags: ['service'],
+        rider: { id: randomUUID(), body: 'Do you winterize jet skis?', clientId, decision: { action: 'answer' } },
+        reply: { body: 'Yes, $189.', decision: { source: 'local' } },
+      })
+      const t = (await turn('first'))!
+      expect(t.conversation).toEqual(await getConversation(database.db, storeId, id))
+      expect(t.conversation).toMatchObject({
+        status: 'bot', tags: ['service'], lastRiderText: 'Do you winterize jet skis?', lastRiderAt: t.message.createdAt,
+        firstMessageAt: t.message.createdAt, lastMessageAt: t.reply.createdAt,
+      })
+      expect(await transcript(database.db, id, { includeInternal: false })).toEqual([t.message, t.reply])
+      expect(knownOwner(database.db, storeId, visitor, id)).toBe(true)
+      // The same visitor's chat as a read finds it, with the `opened` fact insights count chats by.
+      expect((await conversationForVisitor(database.db, storeId, visitor, id)).id).toBe(id)
+      const evs = await database.db.select().from(events).where(eq(events.conversationId, id))
+      expect(evs.map((e) => e.kind).sort()).toEqual(['message', 'message', 'opened'])
+      // The id is taken now: another first message (a retry, or someone else's) stores nothing.
+      expect(await turn('again')).toBeUndefined()
+      expect(await turn('other', `v-${randomUUID()}`)).toBeUndefined()
+      expect((await transcript(database.db, id, { includeInternal: false })).length).toBe(2)
+      expect((await database.db.select().from(events).where(eq(events.conversationId, id))).length).toBe(3)
+    })
   })
 }
