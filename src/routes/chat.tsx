@@ -50,7 +50,8 @@ export function chatRoutes(s: Services) {
 
   app.get('/', async (c) => {
     const store = await getStore(s.db, storeId)
-    const open = await latestConversationOf(s.db, storeId, c.get('visitorId'))
+    // A visitor who just got their cookie has no chat to look for.
+    const open = c.get('newVisitor') ? undefined : await latestConversationOf(s.db, storeId, c.get('visitorId'))
     const conversationId = open && open.status !== 'closed' ? open.id : randomUUID()
     const current = open?.id === conversationId ? open : undefined
     const messages = current ? await transcript(s.db, conversationId, { includeInternal: false }) : []

@@ -5,7 +5,7 @@ import * as v from 'valibot'
 import type { Services } from '../deps.ts'
 import { userForSession, type StaffUser } from '../staff/accounts.ts'
 
-export type Env = { Variables: { staff: StaffUser; visitorId: string } }
+export type Env = { Variables: { staff: StaffUser; visitorId: string; newVisitor?: boolean } }
 
 export const SESSION_COOKIE = 'pw_session'
 const VISITOR_COOKIE = 'pw_visitor'
@@ -39,6 +39,7 @@ export function visitor(s: Services): MiddlewareHandler<Env> {
     let id = await getSignedCookie(c, s.config.sessionSecret, VISITOR_COOKIE)
     if (!id || !/^[0-9a-f-]{36}$/.test(id)) {
       id = randomUUID()
+      c.set('newVisitor', true) // nobody has any chat under this id yet
       await setSignedCookie(c, VISITOR_COOKIE, id, s.config.sessionSecret, { path: '/', httpOnly: true, maxAge: 60 * 60 * 24 * 180, ...visitorCookieScope(c, s) })
     }
     c.set('visitorId', id)

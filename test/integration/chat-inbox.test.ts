@@ -113,6 +113,35 @@ for (const backend of backends) {
       expect(list.messages.filter((m) => m.author === 'customer').map((m) => m.body)).toEqual(['first message', 'second message', 'third message'])
     })
 
+    test('a first visit looks for no earlier chat: the visitor id was just made', async () => {
+      const db = ctx.services.db
+      let lookups = 0
+      // The lookup is the select of the visitor's latest conversation (the row as `c`, nothing about its owner).
+      ctx.services.db = new Proxy(db, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver)
+          if (key !== 'select') return value
+          return (fields?: Record<string, unknown>) => {
+            if (fields && 'c' in fields && !('customerStore' in fields)) lookups++
+            return target.select(fields as never)
+          }
+        },
+      })
+      try {
+        const rider = ctx.client()
+        expect((await rider.request('/chat')).status).toBe(200)
+        expect(lookups).toBe(0)
+        // Back with the cookie: their chat is looked up (and shown).
+        const conv = randomUUID()
+        expect((await post(rider, conv, 'hello')).status).toBe(201)
+        const page = await rider.request('/chat')
+        expect(lookups).toBe(1)
+        expect(await page.text()).toContain(conv)
+      } finally {
+        ctx.services.db = db
+      }
+    })
+
     test('staff routes redirect to login; wrong passwords are refused', async () => {
       const anon = ctx.client()
       const res = await anon.request('/inbox')
