@@ -157,6 +157,14 @@ const riderCard = sql.raw(`last_rider_text = case when m.author = 'customer' and
 
 const jsonb = (v: unknown) => (v === undefined || v === null ? sql`null` : sql`${JSON.stringify(v)}::jsonb`)
 
+/** The CTE that stores an analytics fact (not published) about the message the CTE `from` inserted; its data gets the message's id. */
+const factAbout = (storeId: string, from: 'm' | 'r', fact?: { kind: string; data: Record<string, unknown> }) => fact
+  ? sql`, f as (
+      insert into events (store_id, conversation_id, kind, data)
+      select ${storeId}, ${sql.raw(from)}.conversation_id, ${fact.kind}, ${JSON.stringify(fact.data)}::jsonb || jsonb_build_object('messageId', ${sql.raw(from)}.id) from ${sql.raw(from)}
+    )`
+  : sql``
+
 /**
  * One statement, so one round trip and all or nothing: the message, the conversation's last activity and the
  * `message` event that puts it on every live view. Once per (conversation, client id): a retry changes nothing
@@ -183,12 +191,7 @@ export interface StoredMessage { message: Message; duplicate: boolean; conversat
 /** `storeMessage`, or undefined when nothing was stored (a retry; with `onlyOpen`, a closed conversation too). */
 export async function storeMessageIf(db: Db, storeId: string, m: NewMessage, opts: StoreOptions = {}): Promise<StoredMessage | undefined> {
   // An analytics fact about the new message (not published) rides along; its data gets the message's id.
-  const fact = opts.fact
-    ? sql`, f as (
-      insert into events (store_id, conversation_id, kind, data)
-      select ${storeId}, m.conversation_id, ${opts.fact.kind}, ${JSON.stringify(opts.fact.data)}::jsonb || jsonb_build_object('messageId', m.id) from m
-    )`
-    : sql``
+  const fact = factAbout(storeId, 'm', opts.fact)
   // The triage decision on the rider's message this answers, stored by the same statement (one round trip less).
   const decide = opts.decide
     ? sql`, d as (update messages set decision = ${jsonb(opts.decide.decision)} where id = ${opts.decide.messageId})`
@@ -255,12 +258,7 @@ export interface StoredTurn { message: Message; reply: Message; conversation: Co
  */
 export async function storeTurn(db: Db, storeId: string, t: Turn): Promise<StoredTurn | undefined> {
   const tags = [...new Set(t.tags ?? [])]
-  const fact = t.fact
-    ? sql`, f as (
-      insert into events (store_id, conversation_id, kind, data)
-      select ${storeId}, r.conversation_id, ${t.fact.kind}, ${JSON.stringify(t.fact.data)}::jsonb || jsonb_build_object('messageId', r.id) from r
-    )`
-    : sql``
+  const fact = factAbout(storeId, 'r', t.fact)
   const notify = t.notify
     ? sql`, n as (
       select pg_notify(${t.notify}, json_build_object('id', e.id, 'storeId', ${storeId}::text, 'conversationId', ${t.conversationId}::text, 'kind', 'message')::text) from e

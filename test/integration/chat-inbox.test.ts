@@ -1,3 +1,4 @@
+import type { Db } from '../../src/db/client.ts'
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { randomUUID } from 'node:crypto'
 import type { Database } from '../../src/db/client.ts'
@@ -86,16 +87,7 @@ for (const backend of backends) {
       const db = ctx.services.db
       let accessChecks = 0
       // The access check is the select that reads the conversation with its customer's visitor and store.
-      ctx.services.db = new Proxy(db, {
-        get(target, key, receiver) {
-          const value = Reflect.get(target, key, receiver)
-          if (key !== 'select') return value
-          return (fields?: Record<string, unknown>) => {
-            if (fields && 'customerStore' in fields) accessChecks++
-            return target.select(fields as never)
-          }
-        },
-      })
+      ctx.services.db = countingSelects(db, (fields) => 'customerStore' in fields, () => accessChecks++)
       try {
         // The first message: one check (the route's, which finds no conversation yet; the pipeline then creates it).
         expect((await post(a, conv, 'first message')).status).toBe(201)
@@ -117,16 +109,7 @@ for (const backend of backends) {
       const db = ctx.services.db
       let lookups = 0
       // The lookup is the select of the visitor's latest conversation (the row as `c`, nothing about its owner).
-      ctx.services.db = new Proxy(db, {
-        get(target, key, receiver) {
-          const value = Reflect.get(target, key, receiver)
-          if (key !== 'select') return value
-          return (fields?: Record<string, unknown>) => {
-            if (fields && 'c' in fields && !('customerStore' in fields)) lookups++
-            return target.select(fields as never)
-          }
-        },
-      })
+      ctx.services.db = countingSelects(db, (fields) => 'c' in fields && !('customerStore' in fields), () => lookups++)
       try {
         const rider = ctx.client()
         expect((await rider.request('/chat')).status).toBe(200)
@@ -220,5 +203,19 @@ for (const backend of backends) {
       expect(replayed[1].data).toContain('three')
       expect(replayed.every((m) => m.data.includes('hx-partial'))).toBe(true)
     })
+  })
+}
+
+/** The database, calling `count` for each select whose fields `match` (the queries a test counts). */
+function countingSelects(db: Db, match: (fields: Record<string, unknown>) => boolean, count: () => void): Db {
+  return new Proxy(db, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver)
+      if (key !== 'select') return value
+      return (fields?: Record<string, unknown>) => {
+        if (fields && match(fields)) count()
+        return target.select(fields as never)
+      }
+    },
   })
 }
