@@ -62,7 +62,12 @@ export async function seedDemoStaff(databaseUrl: string, content: boolean): Prom
   }
 }
 
-export interface Proc { proc: Subprocess; url: string; pid: number; stderrTail(): string; kill(signal?: NodeJS.Signals): Promise<number> }
+export interface Proc {
+  proc: Subprocess; url: string; pid: number; stderrTail(): string
+  /** The end of what the process wrote (stdout, where `pitwall serve` logs, then stderr). */
+  logTail(): string
+  kill(signal?: NodeJS.Signals): Promise<number>
+}
 
 /** Spawns a script (a server) and waits for "listening on http://…"; stdout and stderr are drained so a chatty server never blocks. */
 export async function spawnServer(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<Proc> {
@@ -89,7 +94,7 @@ export async function spawnServer(args: string[], env: Record<string, string>, t
   }
   const url = out.match(/listening on (http:\/\/\S+)/)![1].replace('localhost', '127.0.0.1')
   return {
-    proc, url, pid: proc.pid, stderrTail: () => err.slice(-2000),
+    proc, url, pid: proc.pid, stderrTail: () => err.slice(-2000), logTail: () => `${out.slice(-3000)}\n${err.slice(-2000)}`.trim(),
     async kill(signal: NodeJS.Signals = 'SIGTERM') {
       proc.kill(signal)
       const code = await proc.exited

@@ -39,8 +39,17 @@ const QUESTIONS = DEMO_QUESTIONS.map((d) => d.q)
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!)
 const log = (...a: unknown[]) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a)
 
-interface Tally { ok: number; errors: number; statuses: Record<string, number>; latencies: number[]; pages: number }
-const tally = (): Tally => ({ ok: 0, errors: 0, statuses: {}, latencies: [], pages: 0 })
+interface Tally { ok: number; errors: number; statuses: Record<string, number>; latencies: number[]; pages: number; failures: string[] }
+const tally = (): Tally => ({ ok: 0, errors: 0, statuses: {}, latencies: [], pages: 0, failures: [] })
+/** The first failures, with the time and what the client saw (an error response's body, or the network error), for the report. */
+function failed(t: Tally, what: string) {
+  t.errors++
+  if (t.failures.length < 20) t.failures.push(`${new Date().toISOString().slice(11, 23)} ${what}`)
+}
+const describeError = (err: unknown) => {
+  const e = err as { name?: string; code?: string; message?: string }
+  return `${e?.name ?? 'Error'}${e?.code ? ` ${e.code}` : ''}: ${e?.message ?? String(err)}`
+}
 
 /** Post -> probe-stream latency: every pending message waits for each probe stream to show it. */
 class Probes {
@@ -86,7 +95,7 @@ async function drive(url: string, o: { stopAt: number; riders: number; pages: bo
     while (performance.now() < o.stopAt) {
       let cookie = `pw_visitor=bench-${crypto.randomUUID()}`
       if (o.pages) {
-        try { cookie = await newRider(url); o.t.pages++ } catch { o.t.errors++; continue }
+        try { cookie = await newRider(url); o.t.pages++ } catch (err) { failed(o.t, `chat page: ${describeError(err)}`); continue }
       }
       const conv = crypto.randomUUID()
       const start = picked++ * opt.turns
@@ -100,11 +109,11 @@ async function drive(url: string, o: { stopAt: number; riders: number; pages: bo
             method: 'POST', headers: { cookie, origin: url, 'content-type': 'application/json' },
             body: JSON.stringify({ client_id: crypto.randomUUID(), body }),
           })
-          await res.arrayBuffer()
+          const text = await res.text()
           o.t.statuses[res.status] = (o.t.statuses[res.status] ?? 0) + 1
-          if (res.status === 201 && performance.now() <= o.stopAt) { o.t.ok++; o.t.latencies.push(performance.now() - t0) } else if (res.status >= 300) o.t.errors++
-        } catch {
-          o.t.errors++
+          if (res.status === 201 && performance.now() <= o.stopAt) { o.t.ok++; o.t.latencies.push(performance.now() - t0) } else if (res.status >= 300) failed(o.t, `HTTP ${res.status}: ${text.slice(0, 160)}`)
+        } catch (err) {
+          failed(o.t, `post after ${fmt(performance.now() - t0, 0)} ms: ${describeError(err)}`)
           o.t.statuses.network = (o.t.statuses.network ?? 0) + 1
         }
       }
@@ -266,7 +275,10 @@ async function main() {
         `  server RSS start ${fmt(rssStart, 0)} MB, end ${fmt(treeRssMb(server.pid), 0)} MB; samples: ${samples.join(', ')}`,
         `  post -> answered response: p50 ${fmt(ps.p50)} ms, p99 ${fmt(ps.p99)} ms; staff streams dropped ${staff().ended - before.ended}`,
       )
+      if (st.failures.length) lines.push(`  soak failures (first ${st.failures.length}):`, ...st.failures.map((x) => `    ${x}`))
     }
+    if (t.failures.length) lines.push(`  failures during the measurement (first ${t.failures.length}):`, ...t.failures.map((x) => `    ${x}`))
+    if (t.failures.length || lines.some((l) => l.includes('soak failures'))) lines.push('  server log (tail):', ...server.logTail().split('\n').map((x) => `    ${x}`))
     for (const c of closers) c()
     console.log(lines.join('\n'))
     if (t.errors || staff().ended - before.ended) process.exitCode = 1

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, sql, type SQL } from 'drizzle-orm'
 import { rows, type Db } from '../db/client.ts'
-import { conversations, customers, events, messages, staffUsers, stores, type ConversationStatus, type MessageAuthor } from '../db/schema.ts'
+import { conversationCounts, conversations, customers, NO_ASSIGNEE, events, messages, staffUsers, stores, type ConversationStatus, type MessageAuthor } from '../db/schema.ts'
 import { metrics } from '../ops/metrics.ts'
 import { keep } from '../ops/bounded.ts'
 import { perConnection, prepared } from '../db/prepared.ts'
@@ -406,16 +406,23 @@ export interface StoreViewCounts { needs: number; bot: number; closed: number; a
 
 /** The counts every staff member's tabs show, in one query whatever the number of staff (grouped by status and assignee). */
 export async function storeViewCounts(db: Db, storeId: string, q: InboxQuery = {}): Promise<StoreViewCounts> {
-  const groups = await db.select({ status: conversations.status, assigneeId: conversations.assigneeId, n: sql<number>`count(*)` })
-    .from(conversations).where(and(...filters(storeId, q))).groupBy(conversations.status, conversations.assigneeId)
+  // Unfiltered (the inbox as it opens, and every live frame of it): the counts the triggers keep, a few rows whatever
+  // the store's history. A filter counts the conversations it matches.
+  const filtered = !!(q.department || q.priority || q.tag || q.q || q.ids?.length)
+  const groups = filtered
+    ? await db.select({ status: conversations.status, assigneeId: conversations.assigneeId, n: sql<number>`count(*)` })
+      .from(conversations).where(and(...filters(storeId, q))).groupBy(conversations.status, conversations.assigneeId)
+    : await db.select({ status: conversationCounts.status, assigneeId: conversationCounts.assigneeId, n: sql<number>`sum(${conversationCounts.n})` })
+      .from(conversationCounts).where(eq(conversationCounts.storeId, storeId)).groupBy(conversationCounts.status, conversationCounts.assigneeId)
   const c: StoreViewCounts = { needs: 0, bot: 0, closed: 0, all: 0, mine: {} }
   for (const g of groups) {
     const n = Number(g.n)
+    if (!n) continue // a kept row whose conversations all moved on
     c.all += n
     if (g.status === 'waiting') c.needs += n
     else if (g.status === 'bot') c.bot += n
     else if (g.status === 'closed') c.closed += n
-    else if (g.status === 'claimed' && g.assigneeId) c.mine[g.assigneeId] = (c.mine[g.assigneeId] ?? 0) + n
+    else if (g.status === 'claimed' && g.assigneeId && g.assigneeId !== NO_ASSIGNEE) c.mine[g.assigneeId] = (c.mine[g.assigneeId] ?? 0) + n
   }
   return c
 }

@@ -102,6 +102,24 @@ export const conversations = pgTable('conversations', {
   index('conversations_customer_idx').on(t.customerId),
 ])
 
+/** The assignee a count row has when the conversations it counts have none (a key column cannot be null). */
+export const NO_ASSIGNEE = '00000000-0000-0000-0000-000000000000'
+
+/**
+ * How many conversations of a store are in each status (and with each assignee), kept by triggers on
+ * `conversations` (migrations/0008): the inbox tabs read these few rows instead of counting every conversation the
+ * store ever had (tens of milliseconds a render at 100,000). Only conversations with a first message count, as in
+ * the inbox. Each conversation counts in one of `COUNT_SHARDS` rows per key (by its id), so writers of different
+ * conversations rarely wait for one row; a reader sums them.
+ */
+export const conversationCounts = pgTable('conversation_counts', {
+  storeId: text('store_id').notNull(),
+  status: text('status').notNull(),
+  assigneeId: uuid('assignee_id').notNull().default(NO_ASSIGNEE),
+  shard: integer('shard').notNull(),
+  n: bigint('n', { mode: 'number' }).notNull().default(0),
+}, (t) => [primaryKey({ columns: [t.storeId, t.status, t.assigneeId, t.shard] })])
+
 export const messages = pgTable('messages', {
   id: uuid('id').primaryKey().defaultRandom(),
   conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
