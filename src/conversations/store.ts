@@ -3,7 +3,7 @@ import { rows, type Db } from '../db/client.ts'
 import { conversationCounts, conversations, customers, NO_ASSIGNEE, events, messages, staffUsers, stores, type ConversationStatus, type MessageAuthor } from '../db/schema.ts'
 import { metrics } from '../ops/metrics.ts'
 import { keep } from '../ops/bounded.ts'
-import { perConnection, prepared } from '../db/prepared.ts'
+import { perConnection, prepared, preparedRows } from '../db/prepared.ts'
 
 export type Conversation = typeof conversations.$inferSelect
 export type Message = typeof messages.$inferSelect
@@ -155,15 +155,19 @@ const riderCard = sql.raw(`last_rider_text = case when m.author = 'customer' and
     then m.body else conversations.last_rider_text end,
   last_rider_at = case when m.author = 'customer' then greatest(conversations.last_rider_at, m.created_at) else conversations.last_rider_at end`)
 
-const jsonb = (v: unknown) => (v === undefined || v === null ? sql`null` : sql`${JSON.stringify(v)}::jsonb`)
+/** A value of the statements below, by name: they are compiled once per shape (`preparedRows`) and filled in per call. */
+const p = (name: string) => sql.placeholder(name)
+/** A jsonb value for a placeholder (`null` stays SQL null). */
+const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v))
+/** The shape of a statement with optional parts, for its compiled form's name. */
+const shape = (...parts: unknown[]) => parts.map((x) => (x ? 1 : 0)).join('')
 
 /** The CTE that stores an analytics fact (not published) about the message the CTE `from` inserted; its data gets the message's id. */
-const factAbout = (storeId: string, from: 'm' | 'r', fact?: { kind: string; data: Record<string, unknown> }) => fact
-  ? sql`, f as (
+const factAbout = (from: 'm' | 'r') => sql`, f as (
       insert into events (store_id, conversation_id, kind, data)
-      select ${storeId}, ${sql.raw(from)}.conversation_id, ${fact.kind}, ${JSON.stringify(fact.data)}::jsonb || jsonb_build_object('messageId', ${sql.raw(from)}.id) from ${sql.raw(from)}
+      select ${p('storeId')}, ${sql.raw(from)}.conversation_id, ${p('factKind')}::text, ${p('factData')}::jsonb || jsonb_build_object('messageId', ${sql.raw(from)}.id) from ${sql.raw(from)}
     )`
-  : sql``
+const factValues = (fact?: { kind: string; data: Record<string, unknown> }) => (fact ? { factKind: fact.kind, factData: JSON.stringify(fact.data) } : {})
 
 /**
  * One statement, so one round trip and all or nothing: the message, the conversation's last activity and the
@@ -190,35 +194,34 @@ export interface StoredMessage { message: Message; duplicate: boolean; conversat
 
 /** `storeMessage`, or undefined when nothing was stored (a retry; with `onlyOpen`, a closed conversation too). */
 export async function storeMessageIf(db: Db, storeId: string, m: NewMessage, opts: StoreOptions = {}): Promise<StoredMessage | undefined> {
-  // An analytics fact about the new message (not published) rides along; its data gets the message's id.
-  const fact = factAbout(storeId, 'm', opts.fact)
-  // The triage decision on the rider's message this answers, stored by the same statement (one round trip less).
-  const decide = opts.decide
-    ? sql`, d as (update messages set decision = ${jsonb(opts.decide.decision)} where id = ${opts.decide.messageId})`
-    : sql``
-  // On the PostgreSQL bus the event is published by the same statement (delivered on commit): no window where it is
-  // stored but never announced because the process died in between.
-  const notify = opts.notify
-    ? sql`, n as (
-      select pg_notify(${opts.notify}, json_build_object('id', e.id, 'storeId', ${storeId}::text, 'conversationId', m.conversation_id, 'kind', 'message')::text) from e, m
-    )`
-    : sql``
-  const [r] = await rows<{ message: unknown; conversation: unknown; event_id: string | number | null; notified?: unknown; transcript?: unknown }>(db, sql`
+  const [r] = await preparedRows<{ message: unknown; conversation: unknown; event_id: string | number | null; notified?: unknown; transcript?: unknown }>(
+    db, `pw_store_message_${shape(opts.onlyOpen, opts.fact, opts.decide, opts.notify, opts.transcript)}`, () => sql`
     with m as (
       insert into messages (conversation_id, author, staff_id, body, client_id, internal, decision, citations)
-      ${opts.onlyOpen ? sql`select` : sql`values (`} ${m.conversationId}::uuid, ${m.author}::text, ${m.staffId ?? null}::uuid, ${m.body}::text, ${m.clientId}::text, ${m.internal ?? false}::boolean, ${jsonb(m.decision)}, ${jsonb(m.citations)}${
-        opts.onlyOpen ? sql` where exists (select 1 from conversations where id = ${m.conversationId} and status <> 'closed')` : sql`)`}
+      ${opts.onlyOpen ? sql`select` : sql`values (`} ${p('conversationId')}::uuid, ${p('author')}::text, ${p('staffId')}::uuid, ${p('body')}::text, ${p('clientId')}::text, ${p('internal')}::boolean, ${p('decision')}::jsonb, ${p('citations')}::jsonb${
+        opts.onlyOpen ? sql` where exists (select 1 from conversations where id = ${p('conversationId')}::uuid and status <> 'closed')` : sql`)`}
       on conflict do nothing returning *
     ), c as (
       update conversations set last_message_at = m.created_at, first_message_at = coalesce(conversations.first_message_at, m.created_at),
-        ${riderCard}, updated_at = ${new Date().toISOString()}::timestamptz
+        ${riderCard}, updated_at = ${p('now')}::timestamptz
       from m where conversations.id = m.conversation_id returning conversations.*
     ), e as (
       insert into events (store_id, conversation_id, kind, data)
-      select ${storeId}, m.conversation_id, 'message', jsonb_build_object('messageId', m.id, 'author', m.author, 'internal', m.internal) from m
+      select ${p('storeId')}::text, m.conversation_id, 'message', jsonb_build_object('messageId', m.id, 'author', m.author, 'internal', m.internal) from m
       returning id
-    )${fact}${decide}${notify}
-    select (select row_to_json(m) from m) as message, (select row_to_json(c) from c) as conversation, (select id from e) as event_id${opts.notify ? sql`, (select count(*) from n) as notified` : sql``}${opts.transcript ? transcriptWith : sql``}`)
+    )${opts.fact ? factAbout('m') : sql``}${
+      // The triage decision on the rider's message this answers, stored by the same statement (one round trip less).
+      opts.decide ? sql`, d as (update messages set decision = ${p('decided')}::jsonb where id = ${p('decidedId')}::uuid)` : sql``}${
+      // On the PostgreSQL bus the event is published by the same statement (delivered on commit): no window where it is
+      // stored but never announced because the process died in between.
+      opts.notify ? sql`, n as (
+      select pg_notify(${p('notify')}::text, json_build_object('id', e.id, 'storeId', ${p('storeId')}::text, 'conversationId', m.conversation_id, 'kind', 'message')::text) from e, m
+    )` : sql``}
+    select (select row_to_json(m) from m) as message, (select row_to_json(c) from c) as conversation, (select id from e) as event_id${opts.notify ? sql`, (select count(*) from n) as notified` : sql``}${opts.transcript ? transcriptWith : sql``}`, {
+    storeId, conversationId: m.conversationId, author: m.author, staffId: m.staffId ?? null, body: m.body, clientId: m.clientId, internal: m.internal ?? false,
+    decision: json(m.decision), citations: json(m.citations), now: new Date().toISOString(), notify: opts.notify ?? null,
+    decided: json(opts.decide?.decision), decidedId: opts.decide?.messageId ?? null, ...factValues(opts.fact),
+  })
   if (!r?.message) return undefined
   metrics.messages.inc({ author: m.author })
   return {
@@ -257,53 +260,55 @@ export interface StoredTurn { message: Message; reply: Message; conversation: Co
  * is returned (the caller takes the usual path).
  */
 export async function storeTurn(db: Db, storeId: string, t: Turn): Promise<StoredTurn | undefined> {
-  const tags = [...new Set(t.tags ?? [])]
-  const fact = factAbout(storeId, 'r', t.fact)
-  const notify = t.notify
-    ? sql`, n as (
-      select pg_notify(${t.notify}, json_build_object('id', e.id, 'storeId', ${storeId}::text, 'conversationId', ${t.conversationId}::text, 'kind', 'message')::text) from e
-    )`
-    : sql``
-  const [r] = await rows<{ message: unknown; reply: unknown; conversation: unknown; event_ids: unknown; notified?: unknown }>(db, sql`
-    with ${typeof t.after === 'string' ? sql`g as (
-      select 1 from conversations where id = ${t.conversationId} and status = 'bot' and (
-        select id from messages where conversation_id = ${t.conversationId} and internal = false order by created_at desc, id desc limit 1
-      ) = ${t.after}::uuid
+  const opens = typeof t.after !== 'string'
+  const [r] = await preparedRows<{ message: unknown; reply: unknown; conversation: unknown; event_ids: unknown; notified?: unknown }>(
+    db, `pw_store_turn_${shape(opens, t.fact, t.notify)}`, () => sql`
+    with ${!opens ? sql`g as (
+      select 1 from conversations where id = ${p('conversationId')}::uuid and status = 'bot' and (
+        select id from messages where conversation_id = ${p('conversationId')}::uuid and internal = false order by created_at desc, id desc limit 1
+      ) = ${p('after')}::uuid
     )` : sql`cu as (
-      insert into customers (store_id, visitor_id) values (${storeId}, ${t.after.opens})
+      insert into customers (store_id, visitor_id) values (${p('storeId')}::text, ${p('visitorId')}::text)
       on conflict (store_id, visitor_id) do update set visitor_id = excluded.visitor_id
       returning id
     ), c as (
       insert into conversations (id, store_id, customer_id, first_message_at, last_message_at, last_rider_text, last_rider_at, tags)
-      select ${t.conversationId}, ${storeId}, cu.id, now(), now() + interval '1 microsecond', ${t.rider.body}::text, now(), ${JSON.stringify(tags)}::jsonb from cu
+      select ${p('conversationId')}::uuid, ${p('storeId')}::text, cu.id, now(), now() + interval '1 microsecond', ${p('riderBody')}::text, now(), ${p('tags')}::jsonb from cu
       on conflict do nothing
       returning *
     ), o as (
       insert into events (store_id, conversation_id, kind) select store_id, id, 'opened' from c
     ), g as (select 1 from c)`}, m as (
       insert into messages (id, conversation_id, author, body, client_id, internal, decision)
-      select ${t.rider.id}::uuid, ${t.conversationId}::uuid, 'customer', ${t.rider.body}::text, ${t.rider.clientId}::text, false, ${jsonb(t.rider.decision)} from g
+      select ${p('riderId')}::uuid, ${p('conversationId')}::uuid, 'customer', ${p('riderBody')}::text, ${p('riderClientId')}::text, false, ${p('riderDecision')}::jsonb from g
       on conflict do nothing returning *
     ), r as (
       insert into messages (conversation_id, author, body, client_id, internal, decision, citations, created_at)
-      select m.conversation_id, 'bot', ${t.reply.body}::text, 'bot:' || m.id, false, ${jsonb(t.reply.decision)}, ${jsonb(t.reply.citations)}, m.created_at + interval '1 microsecond' from m
+      select m.conversation_id, 'bot', ${p('replyBody')}::text, 'bot:' || m.id, false, ${p('replyDecision')}::jsonb, ${p('replyCitations')}::jsonb, m.created_at + interval '1 microsecond' from m
       returning *
-    )${typeof t.after === 'string' ? sql`, c as (
+    )${!opens ? sql`, c as (
       update conversations set last_message_at = r.created_at, first_message_at = coalesce(conversations.first_message_at, m.created_at),
         ${riderCard}, tags = conversations.tags || coalesce((
-          select jsonb_agg(x.t order by x.o) from jsonb_array_elements(${JSON.stringify(tags)}::jsonb) with ordinality as x(t, o) where not conversations.tags @> jsonb_build_array(x.t)
-        ), '[]'::jsonb), updated_at = ${new Date().toISOString()}::timestamptz
+          select jsonb_agg(x.t order by x.o) from jsonb_array_elements(${p('tags')}::jsonb) with ordinality as x(t, o) where not conversations.tags @> jsonb_build_array(x.t)
+        ), '[]'::jsonb), updated_at = ${p('now')}::timestamptz
       from m, r where conversations.id = m.conversation_id returning conversations.*
     )` : sql``}, e as (
       insert into events (store_id, conversation_id, kind, data)
-      select ${storeId}, x.conversation_id, 'message', jsonb_build_object('messageId', x.id, 'author', x.author, 'internal', x.internal)
+      select ${p('storeId')}::text, x.conversation_id, 'message', jsonb_build_object('messageId', x.id, 'author', x.author, 'internal', x.internal)
       from (select m.*, 0 as k from m union all select r.*, 1 from r) x order by x.k
       returning id
-    )${fact}${notify}
+    )${t.fact ? factAbout('r') : sql``}${t.notify ? sql`, n as (
+      select pg_notify(${p('notify')}::text, json_build_object('id', e.id, 'storeId', ${p('storeId')}::text, 'conversationId', ${p('conversationId')}::text, 'kind', 'message')::text) from e
+    )` : sql``}
     select (select row_to_json(m) from m) as message, (select row_to_json(r) from r) as reply, (select row_to_json(c) from c) as conversation,
-      (select json_agg(id order by id) from e) as event_ids${t.notify ? sql`, (select count(*) from n) as notified` : sql``}`)
+      (select json_agg(id order by id) from e) as event_ids${t.notify ? sql`, (select count(*) from n) as notified` : sql``}`, {
+    storeId, conversationId: t.conversationId, after: opens ? null : t.after, visitorId: opens ? (t.after as { opens: string }).opens : null,
+    tags: JSON.stringify([...new Set(t.tags ?? [])]), riderId: t.rider.id, riderBody: t.rider.body, riderClientId: t.rider.clientId,
+    riderDecision: json(t.rider.decision), replyBody: t.reply.body, replyDecision: json(t.reply.decision), replyCitations: json(t.reply.citations),
+    now: new Date().toISOString(), notify: t.notify ?? null, ...factValues(t.fact),
+  })
   if (!r?.message || !r.reply || !r.conversation) return undefined
-  if (typeof t.after !== 'string') rememberOwner(db, t.conversationId, storeId, t.after.opens)
+  if (opens) rememberOwner(db, t.conversationId, storeId, (t.after as { opens: string }).opens)
   metrics.messages.inc({ author: 'customer' })
   metrics.messages.inc({ author: 'bot' })
   return {

@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm'
 import type { Db } from './client.ts'
 
 /**
@@ -24,4 +25,25 @@ export function prepared<T>(db: Db, name: string, build: (db: Db) => { prepare(n
   let q = queries.get(name) as T | undefined
   if (!q) queries.set(name, (q = build(db).prepare(name)))
   return q
+}
+
+/** What drizzle keeps inside every database object: enough to turn a raw statement into a reusable query. */
+interface DrizzleInternals {
+  dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } }
+  session: { prepareQuery(q: { sql: string; params: unknown[] }, fields: undefined, name: undefined, arrayMode: false): { execute(values: Record<string, unknown>): Promise<unknown> } }
+}
+
+/**
+ * Rows of a raw statement compiled once per database connection under `name`: `build` returns the statement with
+ * `sql.placeholder(...)` for every value (its shape fixed by `name`), and each call only fills them in. Turning a
+ * large `sql` template into text on every call (the statements that store messages have ~25 values) was a few
+ * percent of the server's CPU under the chat load (bench/RESULTS.md, session 8).
+ */
+export async function preparedRows<T>(db: Db, name: string, build: () => SQL, values: Record<string, unknown>): Promise<T[]> {
+  const q = prepared(db, name, (d) => {
+    const { dialect, session } = d as unknown as DrizzleInternals
+    return { prepare: () => session.prepareQuery(dialect.sqlToQuery(build()), undefined, undefined, false) }
+  })
+  const r = (await q.execute(values)) as { rows?: T[] } | T[]
+  return Array.isArray(r) ? r : (r.rows ?? [])
 }
