@@ -39,8 +39,9 @@ const QUESTIONS = DEMO_QUESTIONS.map((d) => d.q)
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!)
 const log = (...a: unknown[]) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a)
 
-interface Tally { ok: number; errors: number; statuses: Record<string, number>; latencies: number[]; pages: number; failures: string[] }
-const tally = (): Tally => ({ ok: 0, errors: 0, statuses: {}, latencies: [], pages: 0, failures: [] })
+/** `resent`: the client ids of posts sent again after a connection reset (see `drive`). */
+interface Tally { ok: number; errors: number; statuses: Record<string, number>; latencies: number[]; pages: number; failures: string[]; resent: string[] }
+const tally = (): Tally => ({ ok: 0, errors: 0, statuses: {}, latencies: [], pages: 0, failures: [], resent: [] })
 /** The first failures, with the time and what the client saw (an error response's body, or the network error), for the report. */
 function failed(t: Tally, what: string) {
   t.errors++
@@ -104,14 +105,23 @@ async function drive(url: string, o: { stopAt: number; riders: number; pages: bo
         const body = QUESTIONS[(start + turn) % QUESTIONS.length]
         const t0 = performance.now()
         o.probes?.posted(conv, body, t0)
+        const clientId = crypto.randomUUID()
+        const post = () => fetch(`${url}/chat/${conv}/messages`, {
+          method: 'POST', headers: { cookie, origin: url, 'content-type': 'application/json' },
+          body: JSON.stringify({ client_id: clientId, body }),
+        })
         try {
-          const res = await fetch(`${url}/chat/${conv}/messages`, {
-            method: 'POST', headers: { cookie, origin: url, 'content-type': 'application/json' },
-            body: JSON.stringify({ client_id: crypto.randomUUID(), body }),
+          // A keep-alive connection the server closes (idle timeout) just as a post goes out on it resets. A browser
+          // sends the request again on a new connection then, as here: the same client id, so it is stored once
+          // (checked at the end). Any other failure, or a second one, counts.
+          const res = await post().catch((err) => {
+            if ((err as { code?: string })?.code !== 'ECONNRESET') throw err
+            o.t.resent.push(clientId)
+            return post()
           })
           const text = await res.text()
           o.t.statuses[res.status] = (o.t.statuses[res.status] ?? 0) + 1
-          if (res.status === 201 && performance.now() <= o.stopAt) { o.t.ok++; o.t.latencies.push(performance.now() - t0) } else if (res.status >= 300) failed(o.t, `HTTP ${res.status}: ${text.slice(0, 160)}`)
+          if (res.status < 300 && performance.now() <= o.stopAt) { o.t.ok++; o.t.latencies.push(performance.now() - t0) } else if (res.status >= 300) failed(o.t, `HTTP ${res.status}: ${text.slice(0, 160)}`)
         } catch (err) {
           failed(o.t, `post after ${fmt(performance.now() - t0, 0)} ms: ${describeError(err)}`)
           o.t.statuses.network = (o.t.statuses.network ?? 0) + 1
@@ -209,6 +219,16 @@ async function main() {
       if (s.status === 200) { staffOpen++; closers.push(s.close) } else throw new Error(`probe stream ${i}: HTTP ${s.status}`)
     })
     const staff = () => ({ bytes: probeBytes + holder!.stats.bytes, reads: holder!.stats.reads, ended: probeEnded + holder!.stats.ended })
+    /** Posts sent again after a connection reset: each must be stored exactly once. */
+    let resentTwice = false
+    const resentCheck = async (t: Tally, label: string) => {
+      if (!t.resent.length) return []
+      const admin = db.sql()
+      const [r] = await admin<{ n: number }[]>`select count(*)::int as n from messages where author = 'customer' and client_id = any(${t.resent})`
+      await admin.end()
+      if (r.n !== t.resent.length) resentTwice = true
+      return [`  ${label}: ${t.resent.length} post${t.resent.length === 1 ? '' : 's'} met a connection reset and went again with the same client id: ${r.n} stored (${r.n === t.resent.length ? 'once each' : 'NOT once each'})`]
+    }
     log(`${staffOpen} staff SSE streams open in ${fmt((performance.now() - t0Open) / 1000)} s; server RSS ${fmt(treeRssMb(server.pid), 0)} MB`)
 
     await drive(server.url, { stopAt: performance.now() + opt.warmup, riders: opt.riders, pages: true, t: tally() })
@@ -271,17 +291,20 @@ async function main() {
       const soakWall = (performance.now() - soakStart) / 1000
       const ps = summary(st.latencies)
       lines.push(
-        `soak — ${fmt(opt.soak / 60_000, 1)} min at half the sustained rate (target ${fmt(soakRate, 1)}/s): ${fmt(st.ok / soakWall, 1)} messages/s, ${st.ok} answered, ${st.errors} error responses, statuses ${JSON.stringify(st.statuses)}`,
+        `soak — ${fmt(opt.soak / 60_000, 1)} min at half the sustained rate (target ${fmt(soakRate, 1)}/s): ${fmt(st.ok / soakWall, 1)} messages/s, ${st.ok} answered, ${st.errors} failed, statuses ${JSON.stringify(st.statuses)}`,
         `  server RSS start ${fmt(rssStart, 0)} MB, end ${fmt(treeRssMb(server.pid), 0)} MB; samples: ${samples.join(', ')}`,
         `  post -> answered response: p50 ${fmt(ps.p50)} ms, p99 ${fmt(ps.p99)} ms; staff streams dropped ${staff().ended - before.ended}`,
       )
+      lines.push(...await resentCheck(st, 'soak'))
       if (st.failures.length) lines.push(`  soak failures (first ${st.failures.length}):`, ...st.failures.map((x) => `    ${x}`))
+      if (st.errors) process.exitCode = 1
     }
+    lines.splice(3, 0, ...await resentCheck(t, 'measurement'))
     if (t.failures.length) lines.push(`  failures during the measurement (first ${t.failures.length}):`, ...t.failures.map((x) => `    ${x}`))
     if (t.failures.length || lines.some((l) => l.includes('soak failures'))) lines.push('  server log (tail):', ...server.logTail().split('\n').map((x) => `    ${x}`))
     for (const c of closers) c()
     console.log(lines.join('\n'))
-    if (t.errors || staff().ended - before.ended) process.exitCode = 1
+    if (t.errors || resentTwice || staff().ended - before.ended) process.exitCode = 1
   } finally {
     await holder?.close()
     for (const p of procs) if (p.proc.exitCode === null) await p.kill()

@@ -409,16 +409,24 @@ export async function listCards(db: Db, storeId: string, q: InboxQuery = {}): Pr
 /** How many conversations each view holds under the same filters, for every staff member at once ("mine" by assignee). */
 export interface StoreViewCounts { needs: number; bot: number; closed: number; all: number; mine: Record<string, number> }
 
-/** The counts every staff member's tabs show, in one query whatever the number of staff (grouped by status and assignee). */
+/**
+ * The counts every staff member's tabs show, in one query whatever the number of staff (grouped by status and
+ * assignee). Unfiltered (the inbox as it opens, and every live frame of it): the counts the triggers of migration 0008
+ * keep, a few rows whatever the store's history. With a filter: counted over the conversations it matches.
+ */
 export async function storeViewCounts(db: Db, storeId: string, q: InboxQuery = {}): Promise<StoreViewCounts> {
-  // Unfiltered (the inbox as it opens, and every live frame of it): the counts the triggers keep, a few rows whatever
-  // the store's history. A filter counts the conversations it matches.
-  const filtered = !!(q.department || q.priority || q.tag || q.q || q.ids?.length)
-  const groups = filtered
-    ? await db.select({ status: conversations.status, assigneeId: conversations.assigneeId, n: sql<number>`count(*)` })
-      .from(conversations).where(and(...filters(storeId, q))).groupBy(conversations.status, conversations.assigneeId)
-    : await db.select({ status: conversationCounts.status, assigneeId: conversationCounts.assigneeId, n: sql<number>`sum(${conversationCounts.n})` })
-      .from(conversationCounts).where(eq(conversationCounts.storeId, storeId)).groupBy(conversationCounts.status, conversationCounts.assigneeId)
+  if (q.department || q.priority || q.tag || q.q || q.ids?.length) return countedViewCounts(db, storeId, q)
+  return viewCountsOf(await db.select({ status: conversationCounts.status, assigneeId: conversationCounts.assigneeId, n: sql<number>`sum(${conversationCounts.n})` })
+    .from(conversationCounts).where(eq(conversationCounts.storeId, storeId)).groupBy(conversationCounts.status, conversationCounts.assigneeId))
+}
+
+/** The tab counts counted over the store's conversations (under the filters): what a filtered inbox shows, and what the kept counts must equal. */
+export async function countedViewCounts(db: Db, storeId: string, q: InboxQuery = {}): Promise<StoreViewCounts> {
+  return viewCountsOf(await db.select({ status: conversations.status, assigneeId: conversations.assigneeId, n: sql<number>`count(*)` })
+    .from(conversations).where(and(...filters(storeId, q))).groupBy(conversations.status, conversations.assigneeId))
+}
+
+function viewCountsOf(groups: Array<{ status: string; assigneeId: string | null; n: number | string }>): StoreViewCounts {
   const c: StoreViewCounts = { needs: 0, bot: 0, closed: 0, all: 0, mine: {} }
   for (const g of groups) {
     const n = Number(g.n)
