@@ -10,6 +10,8 @@ CREATE TABLE "conversation_counts" (
 -- Keeps "conversation_counts" (the inbox's tab counts) as conversations are created, change status or assignee,
 -- get their first message, or go. Both rows a change touches are written by one statement in key order, so two
 -- writers moving conversations between the same statuses in opposite directions lock them in the same order.
+-- (The app changes one conversation a transaction; one changing several could meet another in the opposite order
+-- on these rows, and PostgreSQL would then abort one of the two with a deadlock error.)
 CREATE FUNCTION "pitwall_count_conversation"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO "conversation_counts" AS c ("store_id", "status", "assignee_id", "shard", "n")

@@ -165,7 +165,7 @@ const shape = (...parts: unknown[]) => parts.map((x) => (x ? 1 : 0)).join('')
 /** The CTE that stores an analytics fact (not published) about the message the CTE `from` inserted; its data gets the message's id. */
 const factAbout = (from: 'm' | 'r') => sql`, f as (
       insert into events (store_id, conversation_id, kind, data)
-      select ${p('storeId')}, ${sql.raw(from)}.conversation_id, ${p('factKind')}::text, ${p('factData')}::jsonb || jsonb_build_object('messageId', ${sql.raw(from)}.id) from ${sql.raw(from)}
+      select ${p('storeId')}::text, ${sql.raw(from)}.conversation_id, ${p('factKind')}::text, ${p('factData')}::jsonb || jsonb_build_object('messageId', ${sql.raw(from)}.id) from ${sql.raw(from)}
     )`
 const factValues = (fact?: { kind: string; data: Record<string, unknown> }) => (fact ? { factKind: fact.kind, factData: JSON.stringify(fact.data) } : {})
 

@@ -109,7 +109,7 @@ export const NO_ASSIGNEE = '00000000-0000-0000-0000-000000000000'
  * How many conversations of a store are in each status (and with each assignee), kept by triggers on
  * `conversations` (migrations/0008): the inbox tabs read these few rows instead of counting every conversation the
  * store ever had (tens of milliseconds a render at 100,000). Only conversations with a first message count, as in
- * the inbox. Each conversation counts in one of `COUNT_SHARDS` rows per key (by its id), so writers of different
+ * the inbox. Each conversation counts in one of 8 rows per key (`hashtext(id) & 7`), so writers of different
  * conversations rarely wait for one row; a reader sums them.
  */
 export const conversationCounts = pgTable('conversation_counts', {
