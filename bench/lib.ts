@@ -63,7 +63,7 @@ export async function seedDemoStaff(databaseUrl: string, content: boolean): Prom
 }
 
 export interface Proc {
-  proc: Subprocess; url: string; pid: number; stderrTail(): string
+  proc: Subprocess; url: string; pid: number
   /** The end of what the process wrote (stdout, where `pitwall serve` logs, then stderr). */
   logTail(): string
   kill(signal?: NodeJS.Signals): Promise<number>
@@ -94,7 +94,7 @@ export async function spawnServer(args: string[], env: Record<string, string>, t
   }
   const url = out.match(/listening on (http:\/\/\S+)/)![1].replace('localhost', '127.0.0.1')
   return {
-    proc, url, pid: proc.pid, stderrTail: () => err.slice(-2000), logTail: () => `${out.slice(-3000)}\n${err.slice(-2000)}`.trim(),
+    proc, url, pid: proc.pid, logTail: () => `${out.slice(-3000)}\n${err.slice(-2000)}`.trim(),
     async kill(signal: NodeJS.Signals = 'SIGTERM') {
       proc.kill(signal)
       const code = await proc.exited

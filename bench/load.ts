@@ -275,6 +275,7 @@ async function main() {
       `  server RSS ${fmt(before.rss, 0)} -> ${fmt(after.rss, 0)} MB${opt.workers > 1 ? ` (${opt.workers} processes summed)` : ''}`,
     ]
 
+    let soakFailed = false
     if (opt.soak) {
       const soakRate = rate / 2
       const pace = pacer(soakRate)
@@ -297,14 +298,14 @@ async function main() {
       )
       lines.push(...await resentCheck(st, 'soak'))
       if (st.failures.length) lines.push(`  soak failures (first ${st.failures.length}):`, ...st.failures.map((x) => `    ${x}`))
-      if (st.errors) process.exitCode = 1
+      soakFailed = st.errors > 0
     }
     lines.splice(3, 0, ...await resentCheck(t, 'measurement'))
     if (t.failures.length) lines.push(`  failures during the measurement (first ${t.failures.length}):`, ...t.failures.map((x) => `    ${x}`))
-    if (t.failures.length || lines.some((l) => l.includes('soak failures'))) lines.push('  server log (tail):', ...server.logTail().split('\n').map((x) => `    ${x}`))
+    if (t.failures.length || soakFailed) lines.push('  server log (tail):', ...server.logTail().split('\n').map((x) => `    ${x}`))
     for (const c of closers) c()
     console.log(lines.join('\n'))
-    if (t.errors || resentTwice || staff().ended - before.ended) process.exitCode = 1
+    if (t.errors || soakFailed || resentTwice || staff().ended - before.ended) process.exitCode = 1
   } finally {
     await holder?.close()
     for (const p of procs) if (p.proc.exitCode === null) await p.kill()
