@@ -20,8 +20,8 @@ export function Layout({ title, children, staff, bodyClass }: LayoutProps) {
         {/* app.js first: its listeners (e.g. marking a live stream's `ready`) must exist before htmx starts, which it
             may do as soon as its own deferred script runs — an SSE stream can connect while app.js is still loading. */}
         <script src="/static/app.js" defer></script>
-        <script src="/static/htmx.min.js" defer></script>
-        <script src="/static/hx-sse.min.js" defer></script>
+        {/* htmx and its SSE extension in one file, so the extension is always registered before htmx starts. */}
+        <script src="/static/htmx-sse.min.js" defer></script>
       </head>
       <body class={bodyClass}>
         {staff && (

@@ -8,14 +8,21 @@ import ssePath from 'htmx.org/dist/ext/hx-sse.min.js' with { type: 'file' }
 /** public/ beside the sources in development, embedded beside the binary when compiled. */
 const publicDir = [join(import.meta.dir, '../../public'), join(import.meta.dir, 'public')].find((p) => existsSync(p)) ?? 'public'
 
-const VENDOR: Record<string, string> = { 'htmx.min.js': htmxPath, 'hx-sse.min.js': ssePath }
+/**
+ * htmx and its SSE extension as one script. htmx starts itself on a timer once its script has run; as two deferred
+ * files, that timer could run while the extension was still downloading (a busy server), htmx then processed the page
+ * without it, and the page's live stream never connected. In one file the extension registers first.
+ */
+let vendorScript: Promise<string> | undefined
+const htmxWithSse = () => (vendorScript ??= Promise.all([Bun.file(htmxPath).text(), Bun.file(ssePath).text()])
+  .then(([htmx, sse]) => `${htmx};\n${sse}`))
 
 const decodeURIComponentSafe = (p: string) => { try { return decodeURIComponent(p) } catch { return '\u0000' } }
 
 /** htmx and its SSE extension come from the installed package (no CDN); the rest from public/. */
 export function staticRoutes() {
   const app = new Hono()
-  app.get('/:file{(htmx|hx-sse)\\.min\\.js}', (c) => new Response(Bun.file(VENDOR[c.req.param('file')]), {
+  app.get('/htmx-sse.min.js', async (c) => new Response(await htmxWithSse(), {
     headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600' },
   }))
   // Only plain file names reach the file system (a NUL or other control byte makes Bun's file API throw).
