@@ -209,6 +209,40 @@ export async function openSse(url: string, headers: Record<string, string>, h: S
   return { status: 200, close: () => ctl.abort() }
 }
 
+/**
+ * An SSE stream held on a raw TCP socket, for streams that are only counted (the load bench's thousand staff tabs):
+ * no fetch, no ReadableStream, no decoding — a socket handler adds up bytes and reads. Resolves with the status once
+ * the response head arrives. Plain http:// only.
+ */
+export function holdSse(url: string, headers: Record<string, string>, h: Pick<SseHandlers, 'onBytes' | 'onEnd'>): Promise<{ close(): void; status: number }> {
+  const u = new URL(url)
+  const head = [`GET ${u.pathname}${u.search} HTTP/1.1`, `host: ${u.host}`, 'accept: text/event-stream',
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), '', ''].join('\r\n')
+  return new Promise((resolve, reject) => {
+    let status = 0
+    let ended = false
+    const end = (err?: unknown) => { if (!ended) { ended = true; h.onEnd?.(err) } }
+    Bun.connect({
+      hostname: u.hostname, port: Number(u.port || 80),
+      socket: {
+        open(socket) { socket.write(head) },
+        data(socket, chunk) {
+          if (!status) {
+            // The status line is in the first bytes the server sends.
+            status = Number(/^HTTP\/1\.1 (\d{3})/.exec(chunk.subarray(0, 16).toString('latin1'))?.[1] ?? 0) || -1
+            resolve({ status, close: () => socket.end() })
+            if (status !== 200) { socket.end(); return }
+          }
+          h.onBytes?.(chunk.byteLength)
+        },
+        close() { end(); if (!status) reject(new Error(`stream ${url}: closed before a response`)) },
+        error(_socket, err) { end(err); if (!status) reject(err) },
+        connectError(_socket, err) { reject(err) },
+      },
+    }).catch(reject)
+  })
+}
+
 /** The `id:` of an SSE block, or undefined. */
 export function blockId(block: string): number | undefined {
   const m = /(?:^|\n)id: ?(\d+)/.exec(block)

@@ -2,11 +2,12 @@
  * Holds staff SSE streams in a process of its own, as the browsers of a thousand staff members would be: their
  * reading then never delays the load generator's clock (its probe streams and riders). Reads one JSON line on
  * stdin — { url, cookies, count } — opens the streams, prints "open N", then every second
- * "stats {bytes, reads, ended}" (reads: chunks read, about one a frame); exits when stdin closes.
+ * "stats {bytes, reads, ended}" (reads: chunks read, about one a frame); exits when stdin closes. The streams are
+ * raw sockets (`holdSse`): a browser's cost of reading them is not the server's, so the holder keeps its own small.
  *
  *   bun bench/stream-holder.ts   (spawned by bench/load.ts)
  */
-import { inBatches, openSse } from './lib.ts'
+import { holdSse, inBatches } from './lib.ts'
 
 const decoder = new TextDecoder()
 const stdin = Bun.stdin.stream().getReader()
@@ -22,7 +23,7 @@ let reads = 0
 let ended = 0
 const closers: Array<() => void> = []
 await inBatches(Array.from({ length: count }, (_, i) => i), 50, async (i) => {
-  const s = await openSse(url, { cookie: cookies[i % cookies.length] }, { onBytes: (n) => { bytes += n; reads++ }, onEnd: () => { ended++ } })
+  const s = await holdSse(url, { cookie: cookies[i % cookies.length] }, { onBytes: (n) => { bytes += n; reads++ }, onEnd: () => { ended++ } })
   if (s.status !== 200) throw new Error(`staff stream ${i}: HTTP ${s.status}`)
   closers.push(s.close)
 })
