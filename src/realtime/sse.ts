@@ -237,13 +237,38 @@ export const lastEventId = (c: Context, fallback: number): number => {
 }
 
 /**
+ * How far below a stream's position (in ids) an event that has not been sent yet is still taken as a late commit. Ids
+ * come from a sequence when a row is inserted and transactions commit (and publish) in their own order, so a
+ * statement that took id 7 can be published after one that took id 8; a stream that sent 8 must still send 7.
+ */
+export const LATE_COMMIT_IDS = 10_000
+
+/**
+ * The ids a conversation stream sent lately: with its position (the highest id sent, which the browser's
+ * Last-Event-ID resumes from), a late commit below the position is sent once and a repeat never.
+ */
+class RecentIds {
+  private ids = new Set<number>()
+  fresh(id: number, position: number): boolean {
+    return id > position || (id > position - LATE_COMMIT_IDS && !this.ids.has(id))
+  }
+  add(id: number) {
+    this.ids.add(id)
+    if (this.ids.size > 256) this.ids.delete(this.ids.values().next().value!)
+  }
+}
+
+/**
  * An SSE stream that never misses an event: it subscribes first, replays from `events` after the
- * client's last id, then drains live events in id order, skipping any it already sent.
+ * client's last id, then drains live events in id order, skipping any it already sent. An event that commits after
+ * a higher id was sent is still sent (a conversation stream's id line stays at the highest; a re-rendered view just
+ * renders again).
  */
 export function eventStream(c: Context, o: EventStreamOptions) {
   // Bun's idle timer (10 s default) would cut a quiet stream; c.env is absent under app.request().
   if (c.env) getBunServer<Server<undefined>>(c)?.timeout(c.req.raw, 0)
   let sent = lastEventId(c, o.after)
+  const recent = new RecentIds()
   return sseResponse(c, async (stream) => {
     const queue: BusEvent[] = []
     let wake: (() => void) | undefined
@@ -272,9 +297,8 @@ export function eventStream(c: Context, o: EventStreamOptions) {
             wake?.()
             return
           }
-          const id = batch[batch.length - 1].id
-          if (id <= sent) return
-          sent = id
+          // A whole view is rendered again: a batch of late commits (ids below the position) changes it too.
+          sent = Math.max(sent, batch[batch.length - 1].id)
           const html = group.step(prepared)
           if (html) stream.writeNow(frameBytes(sent, html))
         },
@@ -298,15 +322,16 @@ export function eventStream(c: Context, o: EventStreamOptions) {
         if (html) await stream.writeSSE({ data: html })
         return
       }
-      if (e.id <= sent) return
-      sent = e.id
+      if (!recent.fresh(e.id, sent)) return
+      recent.add(e.id)
+      sent = Math.max(sent, e.id)
       const html = await o.render(e)
-      await stream.writeSSE({ id: String(e.id), data: html ?? '' })
+      await stream.writeSSE({ id: String(sent), data: html ?? '' })
     }
     const sendBatch = async (batch: BusEvent[]) => {
-      const fresh = batch.filter((e) => !isEphemeral(e) && e.id > sent)
+      const fresh = batch.filter((e) => !isEphemeral(e))
       if (!fresh.length) return
-      sent = fresh[fresh.length - 1].id
+      sent = Math.max(sent, fresh[fresh.length - 1].id)
       const html = await o.renderBatch!(fresh)
       if (html) await stream.write(frameBytes(sent, html))
     }

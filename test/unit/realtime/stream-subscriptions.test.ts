@@ -221,3 +221,65 @@ describe('conversation streams (riders\' chats, staff conversation pages)', () =
     await until(() => bus.subscribers() === 0)
   })
 })
+
+/**
+ * Event ids come from a sequence when a row is inserted, and transactions commit (and publish) in their own order:
+ * a statement that took id 7 can commit after one that took id 8. A stream that has sent 8 must still send 7.
+ */
+describe('events that commit out of id order', () => {
+  test('a conversation stream sends a late, lower id once, keeping its position (the SSE id) at the highest', async () => {
+    const bus = memoryBus()
+    const app = new Hono()
+    app.get('/s', (c) => eventStream(c, {
+      bus, after: 5, conversationId: 'c', accept: () => true, replay: async () => [],
+      render: async (e) => `msg ${e.id}`,
+    }))
+    const s = reader(await app.request('/s'))
+    await Bun.sleep(20)
+    await bus.publish(event(8))
+    await bus.publish(event(7)) // took its id first, committed second
+    await bus.publish(event(8)) // the same event again (a retry's publish) is not sent twice
+    await bus.publish(event(9))
+    await until(() => s.frames.length === 3)
+    await Bun.sleep(20)
+    expect(s.frames).toEqual(['8:msg 8', '8:msg 7', '9:msg 9'])
+    await s.cancel()
+  })
+
+  test('replayed events are not sent again when they also arrive live', async () => {
+    const bus = memoryBus()
+    const app = new Hono()
+    app.get('/s', (c) => eventStream(c, {
+      bus, after: 5, conversationId: 'c', accept: () => true,
+      replay: async (after) => [6, 7].filter((id) => id > after).map((id) => event(id)),
+      render: async (e) => `msg ${e.id}`,
+    }))
+    const s = reader(await app.request('/s'))
+    await until(() => s.frames.length === 2)
+    await bus.publish(event(7))
+    await bus.publish(event(8))
+    await until(() => s.frames.length === 3)
+    await Bun.sleep(20)
+    expect(s.frames).toEqual(['6:msg 6', '7:msg 7', '8:msg 8'])
+    await s.cancel()
+  })
+
+  test('a grouped inbox stream renders again for a late, lower id (its list may not have shown that change yet)', async () => {
+    const bus = memoryBus()
+    let version = 0
+    const app = new Hono()
+    app.get('/s', (c) => eventStream(c, {
+      bus, after: 0, flushMs: 10, accept: () => true, replay: async () => [], render: async () => null,
+      renderBatch: async (batch) => `own ${batch.map((e) => e.id).join(',')}`,
+      group: { name: 'late-commits', prepare: async () => ++version, step: (v) => `list v${v}` },
+    }))
+    const s = reader(await app.request('/s'))
+    await Bun.sleep(20)
+    await bus.publish(event(8))
+    await until(() => s.frames.length === 1)
+    await bus.publish(event(7))
+    await until(() => s.frames.length === 2)
+    expect(s.frames).toEqual(['8:list v1', '8:list v2'])
+    await s.cancel()
+  })
+})
