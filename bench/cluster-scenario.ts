@@ -62,7 +62,8 @@ export async function clusterScenario(databaseUrl: string, password: string, o: 
             else c.backAt = performance.now()
             return
           }
-          const id = blockId(block)
+          // An id-only block puts Last-Event-ID back after a late commit was sent under its own id: not an event.
+          const id = /(?:^|\n)data:/.test(block) ? blockId(block) : undefined
           if (id === undefined) return
           c.ids.push(id)
           for (const m of block.matchAll(/\[m(\d+)-(\d+)\]/g)) {

@@ -261,8 +261,8 @@ class RecentIds {
 /**
  * An SSE stream that never misses an event: it subscribes first, replays from `events` after the
  * client's last id, then drains live events in id order, skipping any it already sent. An event that commits after
- * a higher id was sent is still sent (a conversation stream's id line stays at the highest; a re-rendered view just
- * renders again).
+ * a higher id was sent is still sent (a conversation stream sends it under its own id, then puts the position back;
+ * a re-rendered view just renders again).
  */
 export function eventStream(c: Context, o: EventStreamOptions) {
   // Bun's idle timer (10 s default) would cut a quiet stream; c.env is absent under app.request().
@@ -324,9 +324,13 @@ export function eventStream(c: Context, o: EventStreamOptions) {
       }
       if (!recent.fresh(e.id, sent)) return
       recent.add(e.id)
-      sent = Math.max(sent, e.id)
+      const late = e.id < sent
+      if (!late) sent = e.id
       const html = await o.render(e)
-      await stream.writeSSE({ id: String(sent), data: html ?? '' })
+      await stream.writeSSE({ id: String(e.id), data: html ?? '' })
+      // A late commit goes out under its own id; an id-only message then puts the browser's Last-Event-ID back at the
+      // position (the SSE parser records an id without dispatching anything), so a reconnect resumes from there.
+      if (late) await stream.write(`id: ${sent}\n\n`)
     }
     const sendBatch = async (batch: BusEvent[]) => {
       const fresh = batch.filter((e) => !isEphemeral(e))
