@@ -49,6 +49,9 @@ export function chatRoutes(s: Services) {
   app.use('*', visitor(s))
 
   app.get('/', async (c) => {
+    // The position first: an event that commits during the reads below is then replayed by the stream (its line is
+    // added once, see public/append-new.js), never lost between a read and the position.
+    const after = await latestEventId(s.db, storeId)
     const store = await getStore(s.db, storeId)
     // A visitor who just got their cookie has no chat to look for.
     const open = c.get('newVisitor') ? undefined : await latestConversationOf(s.db, storeId, c.get('visitorId'))
@@ -57,7 +60,7 @@ export function chatRoutes(s: Services) {
     const messages = current ? await transcript(s.db, conversationId, { includeInternal: false }) : []
     return c.html('<!doctype html>' + (await (
       <ChatPage storeName={store.name} timeZone={store.timezone} conversationId={conversationId} clientId={randomUUID()}
-        messages={messages} staffNames={await staffNamesFor(s, messages)} afterEventId={await latestEventId(s.db, storeId)}
+        messages={messages} staffNames={await staffNamesFor(s, messages)} afterEventId={after}
         ratings={current ? (await ratingsOf(s.db, conversationId)).answers : {}}
         status={await riderStatus(s, conversationId, current)} embed={c.req.query('embed') === '1'}
         contactForm={raw(await contactSlot(s, current))} />

@@ -42,13 +42,15 @@ export function inboxRoutes(s: Services) {
   app.get('/', async (c) => {
     const staff = c.get('staff')
     const { view, query, filterQuery } = parseInboxQuery(c.req.query())
+    // The position first: whatever commits after it is replayed by the stream, even if the reads below saw it too.
+    const after = await latestEventId(s.db, staff.storeId)
     const store = await getStore(s.db, staff.storeId)
     const q = { ...query, staffId: staff.id }
     const [cards, counts] = await Promise.all([listCards(s.db, staff.storeId, q), viewCounts(s.db, staff.storeId, q)])
     return c.html(await page(
       <InboxPage staff={staff} view={view} query={query} filterQuery={filterQuery} cards={cards} counts={counts}
         choices={await filterChoices(s, staff.storeId)} targets={priorityTargets(s)} now={s.now()} timeZone={store.timezone}
-        afterEventId={await latestEventId(s.db, staff.storeId)}
+        afterEventId={after}
         banner={<>
           {staff.role === 'admin' && s.rulesStatus && <RulesBanner status={s.rulesStatus()} />}
           {await searchWarning(s)}
@@ -114,13 +116,16 @@ export function inboxRoutes(s: Services) {
 
   app.get('/:id', async (c) => {
     const staff = c.get('staff')
+    // The position first: an event that commits during the reads below is then replayed by the stream (its line is
+    // added once, see public/append-new.js), never lost between a read and the position.
+    const after = await latestEventId(s.db, staff.storeId)
     const conversation = await getConversation(s.db, staff.storeId, c.req.param('id'))
     const [store, messages] = await Promise.all([getStore(s.db, staff.storeId), transcript(s.db, conversation.id, { includeInternal: true })])
     const [cust] = await s.db.select({ name: customers.name, phone: customers.phone, email: customers.email }).from(customers).where(eq(customers.id, conversation.customerId))
     return c.html(await page(
       <ConversationPage staff={staff} conversation={conversation} contact={cust ?? { name: null, phone: null, email: null }}
         assigneeName={await staffName(s, conversation.assigneeId)} messages={messages} staffNames={await staffNamesFor(s, messages)}
-        timeZone={store.timezone} clientId={randomUUID()} afterEventId={await latestEventId(s.db, staff.storeId)}
+        timeZone={store.timezone} clientId={randomUUID()} afterEventId={after}
         departments={await storeDepartments(s, staff.storeId)} meId={staff.id} viewers={s.presence.list(conversation.id)}
         canned={await cannedReplies(s, staff.storeId, conversation.department)} choices={await filterChoices(s, staff.storeId)} />,
     ))

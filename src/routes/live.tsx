@@ -51,7 +51,7 @@ async function renderMessage(s: Services, e: BusEvent, timeZone: string, viewer:
   const m = await eventMessage(s, e)
   if (!m || (viewer === 'rider' && m.internal)) return null
   const name = await staffName(s, m.staffId)
-  const html = partial('#transcript', 'beforeend', (await (<MessageItem m={m} timeZone={timeZone} staffName={name} viewer={viewer} />)).toString())
+  const html = partial('#transcript', 'appendNew', (await (<MessageItem m={m} timeZone={timeZone} staffName={name} viewer={viewer} />)).toString())
   // The stored answer replaces the streamed draft.
   return m.author === 'bot' ? html + partial('#draft', 'innerHTML', '') : html
 }

@@ -9,13 +9,14 @@ import ssePath from 'htmx.org/dist/ext/hx-sse.min.js' with { type: 'file' }
 const publicDir = [join(import.meta.dir, '../../public'), join(import.meta.dir, 'public')].find((p) => existsSync(p)) ?? 'public'
 
 /**
- * htmx and its SSE extension as one script. htmx starts itself on a timer once its script has run; as two deferred
- * files, that timer could run while the extension was still downloading (a busy server), htmx then processed the page
- * without it, and the page's live stream never connected. In one file the extension registers first.
+ * htmx, its SSE extension and our `appendNew` swap (public/append-new.js) as one script. htmx starts itself on a timer
+ * once its script has run; as separate deferred files, that timer could run while an extension was still downloading
+ * (a busy server), htmx then processed the page without it, and the page's live stream never connected. In one file
+ * the extensions register first.
  */
 let vendorScript: Promise<string> | undefined
-const htmxWithSse = () => (vendorScript ??= Promise.all([Bun.file(htmxPath).text(), Bun.file(ssePath).text()])
-  .then(([htmx, sse]) => `${htmx};\n${sse}`))
+const htmxWithSse = () => (vendorScript ??= Promise.all([htmxPath, ssePath, join(publicDir, 'append-new.js')].map((f) => Bun.file(f).text()))
+  .then((parts) => parts.join(';\n')))
 
 const decodeURIComponentSafe = (p: string) => { try { return decodeURIComponent(p) } catch { return '\u0000' } }
 

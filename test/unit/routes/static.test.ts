@@ -8,12 +8,13 @@ test('static files: plain names are served, control bytes and traversal are a 40
   for (const [path, status] of cases) expect([path, (await app.request(`http://localhost${path}`)).status]).toEqual([path, status])
 })
 
-test('htmx and its SSE extension are one script, the extension after htmx (so it is registered before htmx starts)', async () => {
+test('htmx, its SSE extension and the appendNew swap are one script, the extensions after htmx (registered before htmx starts)', async () => {
   const res = await staticRoutes().request('http://localhost/htmx-sse.min.js')
   expect(res.headers.get('content-type')).toContain('javascript')
   const script = await res.text()
   const htmx = await Bun.file(require.resolve('htmx.org/dist/htmx.min.js')).text()
   const sse = await Bun.file(require.resolve('htmx.org/dist/ext/hx-sse.min.js')).text()
   expect(script.startsWith(htmx)).toBe(true)
-  expect(script.endsWith(sse)).toBe(true)
+  expect(script.indexOf(sse)).toBeGreaterThan(htmx.length)
+  expect(script.indexOf("registerExtension('append-new'")).toBeGreaterThan(script.indexOf(sse))
 })
