@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { prepared } from '../db/prepared.ts'
 import { events } from '../db/schema.ts'
@@ -26,17 +26,58 @@ export async function appendEvent(db: Db, e: NewEvent): Promise<BusEvent> {
   return { id: row.id, storeId: e.storeId, conversationId: e.conversationId ?? null, kind: e.kind }
 }
 
+/**
+ * How far below a stream's position (in ids) an event that has not been sent yet is still taken as a late commit. Ids
+ * come from a sequence when a row is inserted and transactions commit (and publish) in their own order, so a
+ * statement that took id 7 can be published after one that took id 8; a stream that sent 8 must still send 7.
+ */
+export const LATE_COMMIT_IDS = 10_000
+
 /** Events after `afterId` for a store (optionally one conversation), oldest first. */
 export async function eventsSince(
-  db: Db, q: { storeId: string; conversationId?: string; afterId: number; limit?: number },
+  db: Db, q: { storeId: string; conversationId?: string; afterId: number; limit?: number; running?: number[] },
 ): Promise<BusEvent[]> {
-  const conds: SQL[] = [eq(events.storeId, q.storeId), gt(events.id, q.afterId)]
+  // Also the events of transactions that were running when the position was read (`StreamPosition`), at or below it.
+  const after = q.running?.length
+    ? or(gt(events.id, q.afterId), and(gt(events.id, q.afterId - LATE_COMMIT_IDS),
+      sql`("events"."xmin"::text::bigint) in (${sql.join(q.running.map((x) => sql`${x}`), sql`, `)})`))!
+    : gt(events.id, q.afterId)
+  const conds: SQL[] = [eq(events.storeId, q.storeId), after]
   if (q.conversationId) conds.push(eq(events.conversationId, q.conversationId))
   return db.select({ id: events.id, storeId: events.storeId, conversationId: events.conversationId, kind: events.kind })
     .from(events).where(and(...conds)).orderBy(asc(events.id)).limit(q.limit ?? 500)
 }
 
-/** The newest event id of a store: pages render up to it and their SSE streams start after it. */
+/**
+ * Where a page's live stream starts: the store's newest event id, and the transactions that were still running when
+ * it was read (their 32-bit ids, as `events.xmin` holds them). Event ids are taken at insert and transactions commit
+ * in their own order, so one of those may hold a lower id and commit after the page read its position: the stream
+ * replays their events too. PGlite runs one transaction at a time, so there it is always empty.
+ */
+export interface StreamPosition { after: number; running: number[] }
+
+/** At most this many running transactions ride along in a page's stream URL (a busy shared server has more: the rest are not looked for). */
+export const MAX_RUNNING = 64
+
+export async function streamPosition(db: Db, storeId: string): Promise<StreamPosition> {
+  // One statement, one snapshot: the transactions listed are exactly those whose rows the max() could not see.
+  const [row] = await prepared(db, 'pw_stream_position', (d) => d.select({
+    id: sql<number>`coalesce(max(${events.id}), 0)`,
+    running: sql<string[] | null>`(select array_agg((x::text::bigint % 4294967296)::text) from (select pg_snapshot_xip(pg_current_snapshot()) as x limit ${MAX_RUNNING}) r)`,
+  }).from(events).where(eq(events.storeId, sql.placeholder('storeId')))).execute({ storeId })
+  return { after: Number(row?.id ?? 0), running: (row?.running ?? []).map(Number) }
+}
+
+/** The stream URL's query for a position (`after`, and `running` when any transaction was). */
+export const positionQuery = (p: StreamPosition): string => `after=${p.after}${p.running.length ? `&running=${p.running.join(',')}` : ''}`
+
+/** The running transactions a stream request carries (`running=1,2`); anything malformed is ignored, not an error. */
+export function runningFromQuery(raw: string | undefined): number[] {
+  if (!raw || !new RegExp(`^\\d{1,10}(,\\d{1,10}){0,${MAX_RUNNING - 1}}$`).test(raw)) return []
+  return raw.split(',').map(Number).filter((n) => n < 4294967296)
+}
+
+/** The newest event id of a store: a stream without a position from its page starts after it. */
 export async function latestEventId(db: Db, storeId: string): Promise<number> {
   const [row] = await prepared(db, 'pw_latest_event', (d) => d.select({ id: sql<number>`coalesce(max(${events.id}), 0)` }).from(events)
     .where(eq(events.storeId, sql.placeholder('storeId')))).execute({ storeId })

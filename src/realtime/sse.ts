@@ -4,6 +4,7 @@ import { getBunServer } from 'hono/bun'
 import type { Server } from 'bun'
 import { Fanout, isEphemeral, RESYNC, type Bus, type BusEvent } from './bus.ts'
 import { trackStream } from './streams.ts'
+import { LATE_COMMIT_IDS } from './events.ts'
 import { sseDataLines, sseResponse } from './sse-writer.ts'
 import { errorFields, log } from '../ops/log.ts'
 
@@ -235,13 +236,6 @@ export const lastEventId = (c: Context, fallback: number): number => {
   const n = raw && /^\d{1,15}$/.test(raw) ? Number(raw) : NaN
   return Number.isFinite(n) ? n : fallback
 }
-
-/**
- * How far below a stream's position (in ids) an event that has not been sent yet is still taken as a late commit. Ids
- * come from a sequence when a row is inserted and transactions commit (and publish) in their own order, so a
- * statement that took id 7 can be published after one that took id 8; a stream that sent 8 must still send 7.
- */
-export const LATE_COMMIT_IDS = 10_000
 
 /**
  * The ids a conversation stream sent lately: with its position (the highest id sent, which the browser's

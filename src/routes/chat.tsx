@@ -7,7 +7,7 @@ import { conversationForVisitor, getStore, knownOwner, latestConversationOf, tra
 import { requestPerson } from '../conversations/handoff.ts'
 import { ContactInput, DEFAULT_CONSENT, saveContact } from '../conversations/contact.ts'
 import { ContactForm } from '../../views/partials/ContactForm.tsx'
-import { eventsSince, latestEventId } from '../realtime/events.ts'
+import { eventsSince, latestEventId, runningFromQuery, streamPosition } from '../realtime/events.ts'
 import { eventStream } from '../realtime/sse.ts'
 import { ChatPage } from '../../views/pages/ChatPage.tsx'
 import { ChatComposer } from '../../views/partials/ChatComposer.tsx'
@@ -51,7 +51,7 @@ export function chatRoutes(s: Services) {
   app.get('/', async (c) => {
     // The position first: an event that commits during the reads below is then replayed by the stream (its line is
     // added once, see public/append-new.js), never lost between a read and the position.
-    const after = await latestEventId(s.db, storeId)
+    const position = await streamPosition(s.db, storeId)
     const store = await getStore(s.db, storeId)
     // A visitor who just got their cookie has no chat to look for.
     const open = c.get('newVisitor') ? undefined : await latestConversationOf(s.db, storeId, c.get('visitorId'))
@@ -60,7 +60,7 @@ export function chatRoutes(s: Services) {
     const messages = current ? await transcript(s.db, conversationId, { includeInternal: false }) : []
     return c.html('<!doctype html>' + (await (
       <ChatPage storeName={store.name} timeZone={store.timezone} conversationId={conversationId} clientId={randomUUID()}
-        messages={messages} staffNames={await staffNamesFor(s, messages)} afterEventId={after}
+        messages={messages} staffNames={await staffNamesFor(s, messages)} position={position}
         ratings={current ? (await ratingsOf(s.db, conversationId)).answers : {}}
         status={await riderStatus(s, conversationId, current)} embed={c.req.query('embed') === '1'}
         contactForm={raw(await contactSlot(s, current))} />
@@ -153,13 +153,14 @@ export function chatRoutes(s: Services) {
     const { timezone } = await getStore(s.db, storeId)
     const release = streams.acquire(c.get('visitorId'))
     if (!release) return c.text(TOO_MANY_STREAMS, 429)
+    const running = runningFromQuery(c.req.query('running'))
     return eventStream(c, {
       onClose: release,
       bus: s.bus,
       after: await latestEventId(s.db, storeId),
       accept: (e) => e.conversationId === id,
       conversationId: id,
-      replay: (afterId) => eventsSince(s.db, { storeId, conversationId: id, afterId }),
+      replay: (afterId) => eventsSince(s.db, { storeId, conversationId: id, afterId, running }),
       render: (e) => riderEventHtml(s, e, timezone),
     })
   })

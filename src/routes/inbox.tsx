@@ -6,7 +6,7 @@ import type { Services } from '../deps.ts'
 import { staffReply } from '../conversations/staff.ts'
 import { countsFor, getConversation, getStore, listCards, storeViewCounts, transcript, viewCounts } from '../conversations/store.ts'
 import { customers } from '../db/schema.ts'
-import { eventsSince, latestEventId } from '../realtime/events.ts'
+import { eventsSince, latestEventId, runningFromQuery, streamPosition } from '../realtime/events.ts'
 import { eventStream } from '../realtime/sse.ts'
 import { InboxPage } from '../../views/pages/InboxPage.tsx'
 import { ConversationPage } from '../../views/pages/ConversationPage.tsx'
@@ -43,14 +43,14 @@ export function inboxRoutes(s: Services) {
     const staff = c.get('staff')
     const { view, query, filterQuery } = parseInboxQuery(c.req.query())
     // The position first: whatever commits after it is replayed by the stream, even if the reads below saw it too.
-    const after = await latestEventId(s.db, staff.storeId)
+    const position = await streamPosition(s.db, staff.storeId)
     const store = await getStore(s.db, staff.storeId)
     const q = { ...query, staffId: staff.id }
     const [cards, counts] = await Promise.all([listCards(s.db, staff.storeId, q), viewCounts(s.db, staff.storeId, q)])
     return c.html(await page(
       <InboxPage staff={staff} view={view} query={query} filterQuery={filterQuery} cards={cards} counts={counts}
         choices={await filterChoices(s, staff.storeId)} targets={priorityTargets(s)} now={s.now()} timeZone={store.timezone}
-        afterEventId={after}
+        position={position}
         banner={<>
           {staff.role === 'admin' && s.rulesStatus && <RulesBanner status={s.rulesStatus()} />}
           {await searchWarning(s)}
@@ -89,6 +89,7 @@ export function inboxRoutes(s: Services) {
       return { ...list, tabs: inboxTabsHtml(q, countsFor(counts, staff.id)) }
     }
     const parts = changedParts(() => shared.frame(key, render), noticesFor(staff))
+    const running = runningFromQuery(c.req.query('running'))
     return eventStream(c, {
       onClose: () => { release(); for (const f of forget) f() },
       bus: s.bus,
@@ -97,7 +98,7 @@ export function inboxRoutes(s: Services) {
       // Streams of one view (same staff member and filters) render once per flush between them.
       group: { name: `inbox\n${key}`, prepare: parts.prepare, step: parts.step, held: parts.heldTabs, heldAfterMs: TABS_ONLY_EVERY_MS },
       // The list is re-rendered whole, so only the newest missed event needs replaying.
-      replay: async (afterId) => (await eventsSince(s.db, { storeId: staff.storeId, afterId, limit: 10_000 })).slice(-1),
+      replay: async (afterId) => (await eventsSince(s.db, { storeId: staff.storeId, afterId, limit: 10_000, running })).slice(-1),
       render: (e) => parts.render([e]),
       renderBatch: parts.render,
     })
@@ -118,14 +119,14 @@ export function inboxRoutes(s: Services) {
     const staff = c.get('staff')
     // The position first: an event that commits during the reads below is then replayed by the stream (its line is
     // added once, see public/append-new.js), never lost between a read and the position.
-    const after = await latestEventId(s.db, staff.storeId)
+    const position = await streamPosition(s.db, staff.storeId)
     const conversation = await getConversation(s.db, staff.storeId, c.req.param('id'))
     const [store, messages] = await Promise.all([getStore(s.db, staff.storeId), transcript(s.db, conversation.id, { includeInternal: true })])
     const [cust] = await s.db.select({ name: customers.name, phone: customers.phone, email: customers.email }).from(customers).where(eq(customers.id, conversation.customerId))
     return c.html(await page(
       <ConversationPage staff={staff} conversation={conversation} contact={cust ?? { name: null, phone: null, email: null }}
         assigneeName={await staffName(s, conversation.assigneeId)} messages={messages} staffNames={await staffNamesFor(s, messages)}
-        timeZone={store.timezone} clientId={randomUUID()} afterEventId={after}
+        timeZone={store.timezone} clientId={randomUUID()} position={position}
         departments={await storeDepartments(s, staff.storeId)} meId={staff.id} viewers={s.presence.list(conversation.id)}
         canned={await cannedReplies(s, staff.storeId, conversation.department)} choices={await filterChoices(s, staff.storeId)} />,
     ))
@@ -170,12 +171,13 @@ export function inboxRoutes(s: Services) {
     const { timezone } = await getStore(s.db, storeId)
     const release = streams.acquire(c.get('staff').id)
     if (!release) return c.text(TOO_MANY_STREAMS, 429)
+    const running = runningFromQuery(c.req.query('running'))
     return eventStream(c, {
       bus: s.bus,
       after: await latestEventId(s.db, storeId),
       accept: (e) => e.conversationId === conv.id,
       conversationId: conv.id,
-      replay: (afterId) => eventsSince(s.db, { storeId, conversationId: conv.id, afterId }),
+      replay: (afterId) => eventsSince(s.db, { storeId, conversationId: conv.id, afterId, running }),
       render: (e) => staffConversationEventHtml(s, e, timezone, c.get('staff').id, name),
       onTick: () => void s.presence.beat(storeId, conv.id, name),
       onClose: () => { release(); void s.presence.leave(storeId, conv.id, name) },

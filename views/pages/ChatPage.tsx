@@ -4,6 +4,7 @@ import { ChatComposer } from '../partials/ChatComposer.tsx'
 import { Transcript } from '../partials/Transcript.tsx'
 import { TypingIndicator } from '../partials/TypingIndicator.tsx'
 import { ChatStatus, type ChatStatusProps } from '../partials/ChatStatus.tsx'
+import { positionQuery, type StreamPosition } from '../../src/realtime/events.ts'
 
 export interface ChatPageProps {
   storeName: string
@@ -12,7 +13,8 @@ export interface ChatPageProps {
   clientId: string
   messages: Message[]
   staffNames: Record<string, string>
-  afterEventId: number
+  /** Where its live stream starts (the store's newest event when the page was read, and transactions still running). */
+  position: StreamPosition
   status: ChatStatusProps
   embed: boolean
   contactForm?: unknown
@@ -23,7 +25,7 @@ export interface ChatPageProps {
 export function ChatPage(p: ChatPageProps) {
   return (
     <Layout title={`Chat with ${p.storeName}`} bodyClass={p.embed ? 'chat embed' : 'chat'}>
-      <main class="chat-panel" hx-sse:connect={`/chat/${p.conversationId}/events?after=${p.afterEventId}`} hx-swap="none">
+      <main class="chat-panel" hx-sse:connect={`/chat/${p.conversationId}/events?${positionQuery(p.position)}`} hx-swap="none">
         <header class="chat-head">
           <h1>{p.storeName}</h1>
           <p class="sub">Ask about units, parts, service or financing. A person can take over any time.</p>

@@ -11,6 +11,7 @@ import { TracePanel, type StoredTrace } from '../partials/TracePanel.tsx'
 import { SearchPanel } from '../partials/SearchPanel.tsx'
 import { SummaryPanel } from '../partials/SummaryPanel.tsx'
 import type { FilterChoices } from '../partials/InboxFilters.tsx'
+import { positionQuery, type StreamPosition } from '../../src/realtime/events.ts'
 
 export interface ConversationPageProps {
   staff: { name: string; role: string }
@@ -21,7 +22,8 @@ export interface ConversationPageProps {
   staffNames: Record<string, string>
   timeZone: string
   clientId: string
-  afterEventId: number
+  /** Where its live stream starts (the store's newest event when the page was read, and transactions still running). */
+  position: StreamPosition
   departments: string[]
   meId: string
   viewers: string[]
@@ -34,7 +36,7 @@ export function ConversationPage(p: ConversationPageProps) {
   return (
     <Layout title="Conversation · Pitwall" staff={p.staff}>
       <div class="conversation-layout">
-      <main class="conversation" hx-sse:connect={`/inbox/${id}/events?after=${p.afterEventId}`} hx-swap="none">
+      <main class="conversation" hx-sse:connect={`/inbox/${id}/events?${positionQuery(p.position)}`} hx-swap="none">
         <p><a href="/inbox">← All conversations</a></p>
         <ConversationHeader c={p.conversation} contact={p.contact} assigneeName={p.assigneeName} />
         <ConversationActions c={p.conversation} departments={p.departments} meId={p.meId} />

@@ -3,6 +3,7 @@ import { Layout } from '../Layout.tsx'
 import { InboxList } from '../partials/InboxList.tsx'
 import { InboxTabs } from '../partials/InboxTabs.tsx'
 import { InboxFilters, type FilterChoices } from '../partials/InboxFilters.tsx'
+import { positionQuery, type StreamPosition } from '../../src/realtime/events.ts'
 
 export interface InboxPageProps {
   staff: { name: string; role: string }
@@ -16,12 +17,13 @@ export interface InboxPageProps {
   targets: Record<string, number>
   now: Date
   timeZone: string
-  afterEventId: number
+  /** Where its live stream starts (the store's newest event when the page was read, and transactions still running). */
+  position: StreamPosition
   banner?: unknown
 }
 
 export function InboxPage(p: InboxPageProps) {
-  const stream = `/inbox/events?view=${p.view}${p.filterQuery ? `&${p.filterQuery}` : ''}&after=${p.afterEventId}`
+  const stream = `/inbox/events?view=${p.view}${p.filterQuery ? `&${p.filterQuery}` : ''}&${positionQuery(p.position)}`
   return (
     <Layout title="Inbox · Pitwall" staff={p.staff}>
       <main class="inbox" hx-sse:connect={stream} hx-swap="none">
