@@ -15,6 +15,15 @@ import { appendEvent, positionQuery, runningFromQuery, streamPosition } from '..
  * missed (before, the position was read last, after the transcript).
  */
 const pglite = backends.find((b) => b.name === 'pglite')!
+
+/** A rider with an open chat (their first message posted); returns the rider's client and the chat's id. */
+async function riderWithChat(ctx: Awaited<ReturnType<typeof demoApp>>, body: string) {
+  const rider = ctx.client()
+  await rider.request('/chat')
+  const conv = randomUUID()
+  expect((await rider.request(`/chat/${conv}/messages`, { method: 'POST', json: { client_id: randomUUID(), body } })).status).toBe(201)
+  return { rider, conv }
+}
 describe('a page reads its stream position before its content', () => {
   let database: Database
   let cleanup: () => Promise<void>
@@ -42,10 +51,7 @@ describe('a page reads its stream position before its content', () => {
   const afterOf = (html: string) => Number(/events\?(?:[^"]*&)?after=(\d+)/.exec(html)![1])
 
   test('the rider\'s chat page: a message committed during the render is on the page or after its position', async () => {
-    const rider = ctx.client()
-    await rider.request('/chat')
-    const conv = randomUUID()
-    expect((await rider.request(`/chat/${conv}/messages`, { method: 'POST', json: { client_id: randomUUID(), body: 'first question' } })).status).toBe(201)
+    const { rider, conv } = await riderWithChat(ctx, 'first question')
     let eventId = 0
     const restore = commitBeforePositionRead(async () => {
       eventId = Number((await storeMessage(database.db, DEMO_STORE.id, { conversationId: conv, author: 'staff', body: 'Committed mid-render', clientId: randomUUID() })).eventId)
@@ -60,10 +66,7 @@ describe('a page reads its stream position before its content', () => {
   })
 
   test('the staff conversation page and the inbox too', async () => {
-    const rider = ctx.client()
-    await rider.request('/chat')
-    const conv = randomUUID()
-    expect((await rider.request(`/chat/${conv}/messages`, { method: 'POST', json: { client_id: randomUUID(), body: 'my sled died on the trail' } })).status).toBe(201)
+    const { conv } = await riderWithChat(ctx, 'my sled died on the trail')
     const staff = ctx.client()
     await staff.login()
     for (const path of [`/inbox/${conv}`, '/inbox?view=all']) {
@@ -94,10 +97,7 @@ describe.skipIf(!pg)('a transaction running while a page reads its position (Pos
     const { database, cleanup } = await pg!.open()
     try {
       const ctx = await demoApp(database)
-      const rider = ctx.client()
-      await rider.request('/chat')
-      const conv = randomUUID()
-      expect((await rider.request(`/chat/${conv}/messages`, { method: 'POST', json: { client_id: randomUUID(), body: 'first question' } })).status).toBe(201)
+      const { conv } = await riderWithChat(ctx, 'first question')
       const staff = ctx.client()
       await staff.login()
 
