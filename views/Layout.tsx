@@ -20,7 +20,7 @@ export function Layout({ title, children, staff, bodyClass }: LayoutProps) {
         {/* app.js first: its listeners (e.g. marking a live stream's `ready`) must exist before htmx starts, which it
             may do as soon as its own deferred script runs — an SSE stream can connect while app.js is still loading. */}
         <script src="/static/app.js" defer></script>
-        {/* htmx and its SSE extension in one file, so the extension is always registered before htmx starts. */}
+        {/* htmx with its SSE extension and our appendNew swap in one file (src/routes/static.ts): the extensions are always registered before htmx starts. */}
         <script src="/static/htmx-sse.min.js" defer></script>
       </head>
       <body class={bodyClass}>

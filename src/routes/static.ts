@@ -20,7 +20,7 @@ const htmxWithSse = () => (vendorScript ??= Promise.all([htmxPath, ssePath, join
 
 const decodeURIComponentSafe = (p: string) => { try { return decodeURIComponent(p) } catch { return '\u0000' } }
 
-/** htmx and its SSE extension come from the installed package (no CDN); the rest from public/. */
+/** htmx and its SSE extension come from the installed package (no CDN), bundled with append-new.js; the rest from public/. */
 export function staticRoutes() {
   const app = new Hono()
   app.get('/htmx-sse.min.js', async (c) => new Response(await htmxWithSse(), {
