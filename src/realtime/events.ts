@@ -72,8 +72,9 @@ export async function streamPosition(db: Db, storeId: string): Promise<StreamPos
 export const positionQuery = (p: StreamPosition): string => `after=${p.after}${p.running.length ? `&running=${p.running.join(',')}` : ''}`
 
 /** The running transactions a stream request carries (`running=1,2`); anything malformed is ignored, not an error. */
+const RUNNING_QUERY = new RegExp(`^\\d{1,10}(,\\d{1,10}){0,${MAX_RUNNING - 1}}$`)
 export function runningFromQuery(raw: string | undefined): number[] {
-  if (!raw || !new RegExp(`^\\d{1,10}(,\\d{1,10}){0,${MAX_RUNNING - 1}}$`).test(raw)) return []
+  if (!raw || !RUNNING_QUERY.test(raw)) return []
   return raw.split(',').map(Number).filter((n) => n < 4294967296)
 }
 

@@ -10,8 +10,11 @@ import { errorFields, log } from '../ops/log.ts'
 
 export interface EventStreamOptions {
   bus: Bus
-  /** Id the page was rendered at; Last-Event-ID from a reconnecting browser wins over it. */
-  after: number
+  /**
+   * Where to start when the request names no position (neither Last-Event-ID from a reconnecting browser nor the
+   * page's `?after=`): an id, or how to read it (then read only when needed: a page's stream always names one).
+   */
+  after: number | (() => Promise<number>)
   /** Which live events belong to this stream. */
   accept(e: BusEvent): boolean
   /** Stored events after an id, for replay (oldest first). */
@@ -258,10 +261,12 @@ class RecentIds {
  * a higher id was sent is still sent (a conversation stream sends it under its own id, then puts the position back;
  * a re-rendered view just renders again).
  */
-export function eventStream(c: Context, o: EventStreamOptions) {
+export async function eventStream(c: Context, o: EventStreamOptions): Promise<Response> {
   // Bun's idle timer (10 s default) would cut a quiet stream; c.env is absent under app.request().
   if (c.env) getBunServer<Server<undefined>>(c)?.timeout(c.req.raw, 0)
-  let sent = lastEventId(c, o.after)
+  let sent = lastEventId(c, -1)
+  // Read before the response goes out: a client that acts once the stream is open sees what follows.
+  if (sent < 0) sent = typeof o.after === 'number' ? o.after : await o.after()
   const recent = new RecentIds()
   return sseResponse(c, async (stream) => {
     const queue: BusEvent[] = []

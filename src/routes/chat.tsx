@@ -157,7 +157,7 @@ export function chatRoutes(s: Services) {
     return eventStream(c, {
       onClose: release,
       bus: s.bus,
-      after: await latestEventId(s.db, storeId),
+      after: () => latestEventId(s.db, storeId),
       accept: (e) => e.conversationId === id,
       conversationId: id,
       replay: (afterId) => eventsSince(s.db, { storeId, conversationId: id, afterId, running }),

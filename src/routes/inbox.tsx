@@ -93,7 +93,7 @@ export function inboxRoutes(s: Services) {
     return eventStream(c, {
       onClose: () => { release(); for (const f of forget) f() },
       bus: s.bus,
-      after: await latestEventId(s.db, staff.storeId),
+      after: () => latestEventId(s.db, staff.storeId),
       accept: (e) => e.storeId === staff.storeId && !!e.conversationId && !isEphemeral(e),
       // Streams of one view (same staff member and filters) render once per flush between them.
       group: { name: `inbox\n${key}`, prepare: parts.prepare, step: parts.step, held: parts.heldTabs, heldAfterMs: TABS_ONLY_EVERY_MS },
@@ -174,7 +174,7 @@ export function inboxRoutes(s: Services) {
     const running = runningFromQuery(c.req.query('running'))
     return eventStream(c, {
       bus: s.bus,
-      after: await latestEventId(s.db, storeId),
+      after: () => latestEventId(s.db, storeId),
       accept: (e) => e.conversationId === conv.id,
       conversationId: conv.id,
       replay: (afterId) => eventsSince(s.db, { storeId, conversationId: conv.id, afterId, running }),
