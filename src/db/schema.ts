@@ -149,6 +149,9 @@ export const events = pgTable('events', {
   createdAt: created(),
 }, (t) => [
   index('events_conversation_idx').on(t.conversationId, t.id),
+  // A store's newest event and the events after a position (every stream, every page): without it, a quiet store's
+  // max(id) walked back through every other store's newer events.
+  index('events_store_id_idx').on(t.storeId, t.id),
   index('events_store_kind_idx').on(t.storeId, t.kind, t.createdAt),
   // migrations/0003 adds events_facts_idx: the same keys, INCLUDE (conversation_id, id, data), for insights' kinds.
 ])

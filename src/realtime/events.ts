@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
-import { prepared } from '../db/prepared.ts'
+import { preparedRows } from '../db/prepared.ts'
 import { events } from '../db/schema.ts'
 import type { Bus, BusEvent } from './bus.ts'
 
@@ -56,15 +56,26 @@ export async function eventsSince(
  */
 export interface StreamPosition { after: number; running: number[] }
 
+/**
+ * The store's newest event id, 0 if none: the greatest (store_id, id) at or below (the store,
+ * the largest id), which only the (store_id, id) index can answer in one step. `max(id) where store_id = …` let the
+ * planner walk the primary key backwards through every other store's newer events (it takes a store's rows to be
+ * spread evenly over the ids), however many (test/integration/store-position-index.test.ts).
+ */
+const newestId = (storeId: unknown) => sql`coalesce((select case when t.store_id = ${storeId} then t.id end from (select store_id, id from ${events}
+    where (store_id, id) <= (${storeId}, 9223372036854775807) order by store_id desc, id desc limit 1) t), 0)`
+
+/** The statement that reads it (`latestEventId`), for a store id or a placeholder. */
+export const newestIdSql = (storeId: unknown) => sql`select ${newestId(storeId)} as id`
+const STORE_ID = sql.placeholder('storeId')
+
 /** At most this many running transactions ride along in a page's stream URL (a busy shared server has more: the rest are not looked for). */
 export const MAX_RUNNING = 64
 
 export async function streamPosition(db: Db, storeId: string): Promise<StreamPosition> {
-  // One statement, one snapshot: the transactions listed are exactly those whose rows the max() could not see.
-  const [row] = await prepared(db, 'pw_stream_position', (d) => d.select({
-    id: sql<number>`coalesce(max(${events.id}), 0)`,
-    running: sql<string[] | null>`(select array_agg((x::text::bigint % 4294967296)::text) from (select pg_snapshot_xip(pg_current_snapshot()) as x limit ${MAX_RUNNING}) r)`,
-  }).from(events).where(eq(events.storeId, sql.placeholder('storeId')))).execute({ storeId })
+  // One statement, one snapshot: the transactions listed are exactly those whose rows the newest-id read could not see.
+  const [row] = await preparedRows<{ id: string | number; running: string[] | null }>(db, 'pw_stream_position', () => sql`select ${newestId(STORE_ID)} as id,
+    (select array_agg((x::text::bigint % 4294967296)::text) from (select pg_snapshot_xip(pg_current_snapshot()) as x limit ${MAX_RUNNING}) r) as running`, { storeId })
   return { after: Number(row?.id ?? 0), running: (row?.running ?? []).map(Number) }
 }
 
@@ -80,7 +91,6 @@ export function runningFromQuery(raw: string | undefined): number[] {
 
 /** The newest event id of a store: a stream without a position from its page starts after it. */
 export async function latestEventId(db: Db, storeId: string): Promise<number> {
-  const [row] = await prepared(db, 'pw_latest_event', (d) => d.select({ id: sql<number>`coalesce(max(${events.id}), 0)` }).from(events)
-    .where(eq(events.storeId, sql.placeholder('storeId')))).execute({ storeId })
+  const [row] = await preparedRows<{ id: string | number }>(db, 'pw_latest_event', () => newestIdSql(STORE_ID), { storeId })
   return Number(row?.id ?? 0)
 }
