@@ -147,6 +147,12 @@ export const events = pgTable('events', {
   kind: text('kind').notNull(),
   data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
   createdAt: created(),
+  /**
+   * The oldest transaction still running when the statement that stored the event began (64-bit). A transaction that
+   * took a lower id and commits after this event was sent began later or was running then: a reconnecting stream
+   * replays the events below its position written at or after it (`eventsSince`, `resumed`). Null before migration 0010.
+   */
+  horizon: bigint('horizon', { mode: 'number' }).default(sql`(pg_snapshot_xmin(pg_current_snapshot())::text::bigint)`),
 }, (t) => [
   index('events_conversation_idx').on(t.conversationId, t.id),
   // A store's newest event and the events after a position (every stream, every page): without it, a quiet store's

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, gt, lt, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { preparedRows } from '../db/prepared.ts'
 import { events } from '../db/schema.ts'
@@ -33,20 +33,33 @@ export async function appendEvent(db: Db, e: NewEvent): Promise<BusEvent> {
  */
 export const LATE_COMMIT_IDS = 10_000
 
-/** Events after `afterId` for a store (optionally one conversation), oldest first. */
+/**
+ * Events after `afterId` for a store (optionally one conversation), oldest first. With `running` (a page's position):
+ * also the events of those transactions at or below it. With `resumed` (a browser reconnecting from its Last-Event-ID,
+ * for one conversation): also the events below it from transactions not yet committed when the event at the position
+ * was stored (its `horizon`), which may have committed after the stream sent it, while the browser was away. A few of
+ * those may have been sent already: the pages add a line once and render status from the conversation as it is.
+ */
 export async function eventsSince(
-  db: Db, q: { storeId: string; conversationId?: string; afterId: number; limit?: number; running?: number[] },
+  db: Db, q: { storeId: string; conversationId?: string; afterId: number; limit?: number; running?: number[]; resumed?: boolean },
 ): Promise<BusEvent[]> {
-  // Also the events of transactions that were running when the position was read (`StreamPosition`), at or below it.
-  const after = q.running?.length
-    ? or(gt(events.id, q.afterId), and(gt(events.id, q.afterId - LATE_COMMIT_IDS),
-      sql`("events"."xmin"::text::bigint) in (${sql.join(q.running.map((x) => sql`${x}`), sql`, `)})`))!
-    : gt(events.id, q.afterId)
-  const conds: SQL[] = [eq(events.storeId, q.storeId), after]
+  const below = (top: number) => and(lt(events.id, top), gt(events.id, q.afterId - LATE_COMMIT_IDS))
+  const after: SQL[] = [gt(events.id, q.afterId)]
+  if (q.running?.length) after.push(and(below(q.afterId + 1), sql`(${XMIN}) in (${sql.join(q.running.map((x) => sql`${x}`), sql`, `)})`)!)
+  // Not the event's own transaction (its events were sent with it). xmin is 32 bits and wraps: "at or after the
+  // horizon" is a difference below 2^31, modulo 2^32.
+  if (q.resumed) {
+    after.push(and(below(q.afterId), sql`exists (select 1 from ${events} h where h.id = ${q.afterId} and h.xmin::text::bigint <> ${XMIN}
+      and ((${XMIN}) - h.horizon % 4294967296 + 4294967296) % 4294967296 < 2147483648)`)!)
+  }
+  const conds: SQL[] = [eq(events.storeId, q.storeId), after.length > 1 ? or(...after)! : after[0]]
   if (q.conversationId) conds.push(eq(events.conversationId, q.conversationId))
   return db.select({ id: events.id, storeId: events.storeId, conversationId: events.conversationId, kind: events.kind })
     .from(events).where(and(...conds)).orderBy(asc(events.id)).limit(q.limit ?? 500)
 }
+
+/** The 32-bit id of the transaction that stored an event. */
+const XMIN = sql`"events"."xmin"::text::bigint`
 
 /**
  * Where a page's live stream starts: the store's newest event id, and the transactions that were still running when

@@ -17,8 +17,11 @@ export interface EventStreamOptions {
   after: number | (() => Promise<number>)
   /** Which live events belong to this stream. */
   accept(e: BusEvent): boolean
-  /** Stored events after an id, for replay (oldest first). */
-  replay(afterId: number): Promise<BusEvent[]>
+  /**
+   * Stored events after an id, for replay (oldest first). `resumed`: the id is the browser's Last-Event-ID (it is
+   * reconnecting), so events below it that committed while it was away are wanted too (`eventsSince`).
+   */
+  replay(afterId: number, resumed: boolean): Promise<BusEvent[]>
   /** HTML for one event (one or more <hx-partial> blocks), or null to skip it. */
   render(e: BusEvent): Promise<string | null>
   /**
@@ -265,6 +268,8 @@ export async function eventStream(c: Context, o: EventStreamOptions): Promise<Re
   // Bun's idle timer (10 s default) would cut a quiet stream; c.env is absent under app.request().
   if (c.env) getBunServer<Server<undefined>>(c)?.timeout(c.req.raw, 0)
   let sent = lastEventId(c, -1)
+  // A reconnecting browser: late commits below its position may have been missed, and a re-rendered view is sent whole.
+  const resumed = sent >= 0 && !!c.req.header('last-event-id')
   // Read before the response goes out: a client that acts once the stream is open sees what follows.
   if (sent < 0) sent = typeof o.after === 'number' ? o.after : await o.after()
   const recent = new RecentIds()
@@ -331,20 +336,22 @@ export async function eventStream(c: Context, o: EventStreamOptions): Promise<Re
       // position (the SSE parser records an id without dispatching anything), so a reconnect resumes from there.
       if (late) await stream.write(`id: ${sent}\n\n`)
     }
-    const sendBatch = async (batch: BusEvent[]) => {
+    /** `always`: render even when no event came (the view as it is now). */
+    const sendBatch = async (batch: BusEvent[], always = false) => {
       const fresh = batch.filter((e) => !isEphemeral(e))
-      if (!fresh.length) return
-      sent = Math.max(sent, fresh[fresh.length - 1].id)
+      if (!fresh.length && !always) return
+      sent = Math.max(sent, fresh.at(-1)?.id ?? sent)
       const html = await o.renderBatch!(fresh)
       if (html) await stream.write(frameBytes(sent, html))
     }
-    const replayMissed = async () => {
-      if (o.renderBatch) await sendBatch(await o.replay(sent))
-      else for (const e of await o.replay(sent)) await send(e)
+    const replayMissed = async (from: 'connect' | 'resync') => {
+      const replayed = await o.replay(sent, from === 'connect' && resumed)
+      if (o.renderBatch) await sendBatch(replayed, from === 'connect' && resumed)
+      else for (const e of replayed) await send(e)
     }
     try {
       await stream.writeSSE({ event: 'ready', data: String(sent) })
-      await replayMissed()
+      await replayMissed('connect')
       live = !!group && !resync && !queue.length
       o.onTick?.()
       const keepAlive = setInterval(() => {
@@ -356,7 +363,7 @@ export async function eventStream(c: Context, o: EventStreamOptions): Promise<Re
           if (queue.length === 0 && !resync && endRetry === undefined) await new Promise<void>((r) => { wake = r })
           wake = undefined
           // The bus reconnected (database restart): what was published meanwhile is only in `events`.
-          if (resync) { resync = false; await replayMissed() }
+          if (resync) { resync = false; await replayMissed('resync') }
           queue.sort((a, b) => a.id - b.id) // ephemeral signals (id 0) go first: they are never stale-sensitive
           if (o.renderBatch) await sendBatch(queue.splice(0))
           else while (queue.length) await send(queue.shift()!)

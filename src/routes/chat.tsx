@@ -160,7 +160,7 @@ export function chatRoutes(s: Services) {
       after: () => latestEventId(s.db, storeId),
       accept: (e) => e.conversationId === id,
       conversationId: id,
-      replay: (afterId) => eventsSince(s.db, { storeId, conversationId: id, afterId, running }),
+      replay: (afterId, resumed) => eventsSince(s.db, { storeId, conversationId: id, afterId, running, resumed }),
       render: (e) => riderEventHtml(s, e, timezone),
     })
   })

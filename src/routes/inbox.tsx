@@ -97,7 +97,7 @@ export function inboxRoutes(s: Services) {
       accept: (e) => e.storeId === staff.storeId && !!e.conversationId && !isEphemeral(e),
       // Streams of one view (same staff member and filters) render once per flush between them.
       group: { name: `inbox\n${key}`, prepare: parts.prepare, step: parts.step, held: parts.heldTabs, heldAfterMs: TABS_ONLY_EVERY_MS },
-      // The list is re-rendered whole, so only the newest missed event needs replaying.
+      // The list is re-rendered whole, so only the newest missed event needs replaying (a reconnect gets the list whatever came).
       replay: async (afterId) => (await eventsSince(s.db, { storeId: staff.storeId, afterId, limit: 10_000, running })).slice(-1),
       render: (e) => parts.render([e]),
       renderBatch: parts.render,
@@ -177,7 +177,7 @@ export function inboxRoutes(s: Services) {
       after: () => latestEventId(s.db, storeId),
       accept: (e) => e.conversationId === conv.id,
       conversationId: conv.id,
-      replay: (afterId) => eventsSince(s.db, { storeId, conversationId: conv.id, afterId, running }),
+      replay: (afterId, resumed) => eventsSince(s.db, { storeId, conversationId: conv.id, afterId, running, resumed }),
       render: (e) => staffConversationEventHtml(s, e, timezone, c.get('staff').id, name),
       onTick: () => void s.presence.beat(storeId, conv.id, name),
       onClose: () => { release(); void s.presence.leave(storeId, conv.id, name) },
