@@ -20,7 +20,7 @@ try {
     `two instances — ${new Date().toISOString().slice(0, 16)}Z, load average ${loadAverage()}, ${fmt((performance.now() - t0) / 1000)} s`,
     `  ${o.riders} riders × ${o.messages} messages alternating between instances; ${r.streams} rider SSE streams (one per conversation on each instance)`,
     `  SIGKILL instance A after ${Math.round(o.killAt * 100)}% of posts: ${r.reconnects} streams reconnected to B with Last-Event-ID in ${fmt(r.failoverMs, 0)} ms; ${r.retried} posts retried on B (same client id)`,
-    `  gap check against the events table: ${r.missing} missing, ${r.duplicates} duplicates, ${r.unknown} unknown; customer messages stored ${r.stored} of ${r.posts} posted`,
+    `  gap check against the events table: ${r.missing} missing, ${r.duplicates} duplicates, ${r.unknown} unknown, ${r.resent} resent after a reconnect (late-commit replay: shown once); customer messages stored ${r.stored} of ${r.posts} posted`,
     `  post -> rider stream, same instance: p50 ${fmt(r.sameInstance.p50)} ms, p99 ${fmt(r.sameInstance.p99)} ms (n ${r.sameInstance.n})`,
     `  post -> rider stream, other instance: p50 ${fmt(r.crossInstance.p50)} ms, p99 ${fmt(r.crossInstance.p99)} ms (n ${r.crossInstance.n})`,
     `  ratio other / same instance p50: ${fmt(r.crossInstance.p50 / r.sameInstance.p50, 2)}, p99: ${fmt(r.crossInstance.p99 / r.sameInstance.p99, 2)}`,
