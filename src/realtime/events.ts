@@ -35,10 +35,11 @@ export const LATE_COMMIT_IDS = 10_000
 
 /**
  * Events after `afterId` for a store (optionally one conversation), oldest first. With `running` (a page's position):
- * also the events of those transactions at or below it. With `resumed` (a browser reconnecting from its Last-Event-ID,
- * for one conversation): also the events below it from transactions not yet committed when the event at the position
- * was stored (its `horizon`), which may have committed after the stream sent it, while the browser was away. A few of
- * those may have been sent already: the pages add a line once and render status from the conversation as it is.
+ * also the events of those transactions at or below it. With `resumed` (a stream that was away, for one conversation:
+ * a browser reconnecting from its Last-Event-ID, or the bus reconnecting): also the events below it from transactions
+ * not yet committed when the event at the position was stored (its `horizon`), which may have committed after the
+ * stream sent it, while it was away. A few of those may have been sent already: the pages add a line once and render
+ * status from the conversation as it is.
  */
 export async function eventsSince(
   db: Db, q: { storeId: string; conversationId?: string; afterId: number; limit?: number; running?: number[]; resumed?: boolean },

@@ -18,8 +18,9 @@ export interface EventStreamOptions {
   /** Which live events belong to this stream. */
   accept(e: BusEvent): boolean
   /**
-   * Stored events after an id, for replay (oldest first). `resumed`: the id is the browser's Last-Event-ID (it is
-   * reconnecting), so events below it that committed while it was away are wanted too (`eventsSince`).
+   * Stored events after an id, for replay (oldest first). `resumed`: the stream was away (a browser reconnecting
+   * with its Last-Event-ID, or the bus reconnecting after a database restart), so the late commits below the id that
+   * it may have missed meanwhile are wanted too (`eventsSince`).
    */
   replay(afterId: number, resumed: boolean): Promise<BusEvent[]>
   /** HTML for one event (one or more <hx-partial> blocks), or null to skip it. */
@@ -344,14 +345,15 @@ export async function eventStream(c: Context, o: EventStreamOptions): Promise<Re
       const html = await o.renderBatch!(fresh)
       if (html) await stream.write(frameBytes(sent, html))
     }
-    const replayMissed = async (from: 'connect' | 'resync') => {
-      const replayed = await o.replay(sent, from === 'connect' && resumed)
-      if (o.renderBatch) await sendBatch(replayed, from === 'connect' && resumed)
+    /** `away`: late commits below the position may have been missed (what this stream sent, it does not send again). */
+    const replayMissed = async (away: boolean) => {
+      const replayed = await o.replay(sent, away)
+      if (o.renderBatch) await sendBatch(replayed, away)
       else for (const e of replayed) await send(e)
     }
     try {
       await stream.writeSSE({ event: 'ready', data: String(sent) })
-      await replayMissed('connect')
+      await replayMissed(resumed)
       live = !!group && !resync && !queue.length
       o.onTick?.()
       const keepAlive = setInterval(() => {
@@ -363,7 +365,7 @@ export async function eventStream(c: Context, o: EventStreamOptions): Promise<Re
           if (queue.length === 0 && !resync && endRetry === undefined) await new Promise<void>((r) => { wake = r })
           wake = undefined
           // The bus reconnected (database restart): what was published meanwhile is only in `events`.
-          if (resync) { resync = false; await replayMissed('resync') }
+          if (resync) { resync = false; await replayMissed(true) }
           queue.sort((a, b) => a.id - b.id) // ephemeral signals (id 0) go first: they are never stale-sensitive
           if (o.renderBatch) await sendBatch(queue.splice(0))
           else while (queue.length) await send(queue.shift()!)

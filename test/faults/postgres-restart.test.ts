@@ -9,10 +9,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import postgres from 'postgres'
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { runCli, startServer } from '../support/process.ts'
 import { readSse, demoApp, type SseMessage } from '../support/app.ts'
 import { backends } from '../support/db.ts'
+import { rows } from '../../src/db/client.ts'
+import { storeMessage } from '../../src/conversations/store.ts'
+import { DEMO_STORE } from '../../src/staff/demo.ts'
 import { privatePgUnavailableReason, startPrivatePostgres, type PrivatePostgres } from '../support/private-pg.ts'
 import { messages } from '../../src/db/schema.ts'
 import type { Answer } from '../../src/agent/contract.ts'
@@ -226,6 +229,46 @@ describe.each(backends)('an open SSE stream after the bus lost events ($name)', 
         const ids = stream.got.filter((m) => m.id).map((m) => Number(m.id))
         expect(new Set(ids).size).toBe(ids.length)
         expect(ids).toEqual([...ids].sort((a, b) => a - b))
+      } finally {
+        await stream.close()
+      }
+    } finally {
+      await cleanup()
+    }
+  })
+})
+
+describe.each(backends)('a late commit whose notification the bus lost ($name)', ({ open }) => {
+  test('an id below the stream\'s position, stored while the bus was down, is sent on resync, once', async () => {
+    const { database, cleanup } = await open()
+    try {
+      const inner = memoryBus()
+      const { client } = await demoApp(database, { bus: inner })
+      const rider = client()
+      await rider.request('/chat')
+      const conv = randomUUID()
+      expect((await rider.request(`/chat/${conv}/messages`, { method: 'POST', json: { client_id: randomUUID(), body: 'first' } })).status).toBe(201)
+      const stream = collect(await rider.request(`/chat/${conv}/events`, { headers: { 'last-event-id': '0' } }))
+      const staffSays = async (body: string) =>
+        Number((await storeMessage(database.db, DEMO_STORE.id, { conversationId: conv, author: 'staff', body, clientId: randomUUID() })).eventId)
+      try {
+        await stream.until((m) => m.some((x) => x.data.includes('first')), 5000)
+        // A writer takes an id, another stores and publishes a later one, then the first stores its event while the
+        // bus is down (its NOTIFY never comes), and the bus reconnects.
+        const [{ id }] = await rows<{ id: string }>(database.db, sql`select nextval(pg_get_serial_sequence('events', 'id'))::text as id`)
+        const lateId = Number(id)
+        const position = await staffSays('Sent live')
+        await inner.publish({ id: position, storeId: DEMO_STORE.id, conversationId: conv, kind: 'message' })
+        await stream.until((m) => m.some((x) => x.data.includes('Sent live')), 5000)
+        const lost = await staffSays('Stored while the bus was down')
+        await database.db.execute(sql`update events set id = ${lateId} where id = ${lost}`)
+        await inner.publish(resyncSignal())
+        await stream.until((m) => m.some((x) => x.data.includes('Stored while the bus was down')), 5000)
+        await Bun.sleep(200)
+        const withData = stream.got.filter((m) => m.id && m.data).map((m) => Number(m.id))
+        expect(new Set(withData).size).toBe(withData.length) // nothing it had sent came again
+        expect(withData.slice(-2)).toEqual([position, lateId])
+        expect(stream.got.at(-1)).toMatchObject({ id: String(position), data: '' }) // Last-Event-ID back at the position
       } finally {
         await stream.close()
       }
