@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, lt, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.ts'
 import { preparedRows } from '../db/prepared.ts'
 import { events } from '../db/schema.ts'
@@ -39,24 +39,25 @@ export const LATE_COMMIT_IDS = 10_000
  * a browser reconnecting from its Last-Event-ID, or the bus reconnecting): also the events below it from transactions
  * not yet committed when the event at the position was stored (its `horizon`), which may have committed after the
  * stream sent it, while it was away. A few of those may have been sent already: the pages add a line once and render
- * status from the conversation as it is.
+ * status from the conversation as it is. `newest`: only the newest of them (a view rendered whole needs no more).
  */
 export async function eventsSince(
-  db: Db, q: { storeId: string; conversationId?: string; afterId: number; limit?: number; running?: number[]; resumed?: boolean },
+  db: Db, q: { storeId: string; conversationId?: string; afterId: number; limit?: number; running?: number[]; resumed?: boolean; newest?: boolean },
 ): Promise<BusEvent[]> {
-  const below = (top: number) => and(lt(events.id, top), gt(events.id, q.afterId - LATE_COMMIT_IDS))
+  // Late commits are looked for this far below the position at most (either way, the `or` below covers what is above).
+  const window = gt(events.id, q.afterId - LATE_COMMIT_IDS)
   const after: SQL[] = [gt(events.id, q.afterId)]
-  if (q.running?.length) after.push(and(below(q.afterId + 1), sql`(${XMIN}) in (${sql.join(q.running.map((x) => sql`${x}`), sql`, `)})`)!)
+  if (q.running?.length) after.push(and(window, sql`(${XMIN}) in (${sql.join(q.running.map((x) => sql`${x}`), sql`, `)})`)!)
   // Not the event's own transaction (its events were sent with it). xmin is 32 bits and wraps: "at or after the
   // horizon" is a difference below 2^31, modulo 2^32.
   if (q.resumed) {
-    after.push(and(below(q.afterId), sql`exists (select 1 from ${events} h where h.id = ${q.afterId} and h.xmin::text::bigint <> ${XMIN}
+    after.push(and(window, lt(events.id, q.afterId), sql`exists (select 1 from ${events} h where h.id = ${q.afterId} and h.xmin::text::bigint <> ${XMIN}
       and ((${XMIN}) - h.horizon % 4294967296 + 4294967296) % 4294967296 < 2147483648)`)!)
   }
   const conds: SQL[] = [eq(events.storeId, q.storeId), after.length > 1 ? or(...after)! : after[0]]
   if (q.conversationId) conds.push(eq(events.conversationId, q.conversationId))
   return db.select({ id: events.id, storeId: events.storeId, conversationId: events.conversationId, kind: events.kind })
-    .from(events).where(and(...conds)).orderBy(asc(events.id)).limit(q.limit ?? 500)
+    .from(events).where(and(...conds)).orderBy(q.newest ? desc(events.id) : asc(events.id)).limit(q.newest ? 1 : q.limit ?? 500)
 }
 
 /** The 32-bit id of the transaction that stored an event. */

@@ -98,7 +98,7 @@ export function inboxRoutes(s: Services) {
       // Streams of one view (same staff member and filters) render once per flush between them.
       group: { name: `inbox\n${key}`, prepare: parts.prepare, step: parts.step, held: parts.heldTabs, heldAfterMs: TABS_ONLY_EVERY_MS },
       // The list is re-rendered whole, so only the newest missed event needs replaying (a reconnect gets the list whatever came).
-      replay: async (afterId) => (await eventsSince(s.db, { storeId: staff.storeId, afterId, limit: 10_000, running })).slice(-1),
+      replay: (afterId) => eventsSince(s.db, { storeId: staff.storeId, afterId, running, newest: true }),
       render: (e) => parts.render([e]),
       renderBatch: parts.render,
     })

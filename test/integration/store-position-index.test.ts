@@ -34,6 +34,8 @@ for (const backend of backends) {
       expect((await streamPosition(database.db, QUIET)).after).toBe(quietId)
       expect(await latestEventId(database.db, BUSY)).toBe(quietId + BUSY_EVENTS)
       expect(await eventsSince(database.db, { storeId: QUIET, afterId: quietId })).toEqual([])
+      // What an inbox replays after a position: the newest event since, however many there are (20,000 here).
+      expect((await eventsSince(database.db, { storeId: BUSY, afterId: quietId, newest: true })).map((e) => e.id)).toEqual([quietId + BUSY_EVENTS])
     })
 
     test('reading it touches one index entry', async () => {
