@@ -41,8 +41,10 @@ export function clip(text: string, max: number): string {
   return t.slice(0, max).replace(/\s+\S*$/, '') + '…'
 }
 
-export const money = (n: number) =>
-  `$${n.toLocaleString('en-US', { minimumFractionDigits: Number.isInteger(n) ? 0 : 2, maximumFractionDigits: 2 })}`
+// toLocaleString with options builds a formatter on every call (a visible share of answering a price question).
+const WHOLE = new Intl.NumberFormat('en-US', { minimumFractionDigits: 0, maximumFractionDigits: 2 })
+const CENTS = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+export const money = (n: number) => `$${(Number.isInteger(n) ? WHOLE : CENTS).format(n)}`
 
 /** Removes Markdown decoration from a document passage before it is quoted to a rider. */
 export const plain = (md: string) =>
