@@ -92,7 +92,7 @@ export interface AnswerCheckContext {
   riderText: string
 }
 
-function sentenceHits(s: string, ctx: AnswerCheckContext, grounded: Set<string>): GuardrailId[] {
+function sentenceHits(s: string, ctx: AnswerCheckContext, grounded: () => Set<string>): GuardrailId[] {
   const ids: GuardrailId[] = []
   if ((PERCENT.test(s) && RATE_WORDS.test(s)) || /\bapr\b[^.?!]{0,30}\d|\d[^.?!]{0,30}\bapr\b/i.test(s)) ids.push('financing_terms')
   else if (PAYMENT.test(s)) ids.push('financing_terms')
@@ -104,13 +104,15 @@ function sentenceHits(s: string, ctx: AnswerCheckContext, grounded: Set<string>)
   if (APPOINTMENT.test(s)) ids.push('appointment_time')
   const codeHere = detect('fault_code', s).length > 0 || CODE_CONTEXT.test(s)
   // A diagnosis copied from the dealer's published fault-code guide is its published meaning, not ours.
-  if (codeHere && DIAGNOSIS.test(s) && groundedShare(s, grounded) < 0.85) ids.push('fault_diagnosis')
+  if (codeHere && DIAGNOSIS.test(s) && groundedShare(s, grounded()) < 0.85) ids.push('fault_diagnosis')
   return ids
 }
 
 /** Every rule an answer breaks, one hit per rule (first offending sentence). */
 export function checkAnswer(text: string, ctx: AnswerCheckContext): GuardrailHit[] {
-  const grounded = stemSet(ctx.sources)
+  // The sources' stems (whole document passages) are needed only for a sentence that diagnoses a code: read them then.
+  let stems: Set<string> | undefined
+  const grounded = () => (stems ??= stemSet(ctx.sources))
   const seen = new Map<GuardrailId, GuardrailHit>()
   for (const s of sentences(text)) {
     for (const id of sentenceHits(s, ctx, grounded)) if (!seen.has(id)) seen.set(id, { id, department: DEPARTMENT[id], text: s })

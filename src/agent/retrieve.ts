@@ -43,11 +43,17 @@ export function subjectStems(q: string): string[] {
   return [...new Set(contentStems(text).filter((w) => !GENERIC.has(w)))]
 }
 
-/** True when a and b differ by at most one edit (typos in words of 5+ letters) or by a short ending ("skis", "ski"). */
+/** True when a and b differ by at most one edit (typos in words of 5+ letters) or by a short ending ("skis", "ski"); never for words with digits. */
 function nearlyEqual(a: string, b: string): boolean {
   if (a === b) return true
-  const [long, short] = a.length >= b.length ? [a, b] : [b, a]
-  if (short.length >= 3 && long.length - short.length <= 2 && long.startsWith(short) && !/\d/.test(long)) return true
+  // Called for every stem of every candidate document: the cheap length test first, and no array a call.
+  const diff = a.length - b.length
+  if (diff > 2 || diff < -2) return false
+  const long = diff >= 0 ? a : b
+  const short = diff >= 0 ? b : a
+  // Words with digits are codes, years and part numbers: P0302 is not a typo of P0301.
+  if (/\d/.test(a) || /\d/.test(b)) return false
+  if (short.length >= 3 && long.startsWith(short)) return true
   if (a.length < 5 || b.length < 5 || Math.abs(a.length - b.length) > 1) return false
   let i = 0
   while (i < a.length && i < b.length && a[i] === b[i]) i++

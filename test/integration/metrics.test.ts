@@ -13,16 +13,20 @@ import { reply, startFakeClaude, type FakeClaude } from '../support/fake-claude.
 // Tuesday 2026-11-24 15:00 in Chicago: service is open.
 const OPEN = new Date('2026-11-24T21:00:00Z')
 
-/** One sample's value from Prometheus text, e.g. sample(text, 'pitwall_messages_total', { author: 'customer' }). */
+/**
+ * The sum of the samples with these labels from Prometheus text, e.g. sample(text, 'pitwall_messages_total', { author: 'customer' }):
+ * other labels (a handoff's priority) may split one department over several series, some left by earlier tests in the process.
+ */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {
   const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`)
+  let sum = 0
   for (const line of text.split('\n')) {
     const m = line.match(/^([a-z_]+)(?:\{(.*)\})? (\S+)$/)
     if (!m || m[1] !== name) continue
     const have = m[2] ? m[2].split(/,(?=[a-z_]+=")/) : []
-    if (want.every((w) => have.includes(w))) return Number(m[3])
+    if (want.every((w) => have.includes(w))) sum += Number(m[3])
   }
-  return 0
+  return sum
 }
 
 describe('GET /metrics', () => {
