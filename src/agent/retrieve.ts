@@ -51,9 +51,13 @@ function nearlyEqual(a: string, b: string): boolean {
   if (diff > 2 || diff < -2) return false
   const long = diff >= 0 ? a : b
   const short = diff >= 0 ? b : a
+  const near = (short.length >= 3 && long.startsWith(short)) || oneEdit(a, b)
   // Words with digits are codes, years and part numbers: P0302 is not a typo of P0301.
-  if (/\d/.test(a) || /\d/.test(b)) return false
-  if (short.length >= 3 && long.startsWith(short)) return true
+  return near && !/\d/.test(a) && !/\d/.test(b)
+}
+
+/** One substitution, insertion or deletion apart, both words 5+ letters long. */
+function oneEdit(a: string, b: string): boolean {
   if (a.length < 5 || b.length < 5 || Math.abs(a.length - b.length) > 1) return false
   let i = 0
   while (i < a.length && i < b.length && a[i] === b[i]) i++
