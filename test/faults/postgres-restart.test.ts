@@ -9,12 +9,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import postgres from 'postgres'
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { runCli, startServer } from '../support/process.ts'
 import { readSse, demoApp, type SseMessage } from '../support/app.ts'
 import { backends } from '../support/db.ts'
-import { rows } from '../../src/db/client.ts'
-import { storeMessage } from '../../src/conversations/store.ts'
+import { staffLine, takeEventId } from '../support/late-commit.ts'
 import { DEMO_STORE } from '../../src/staff/demo.ts'
 import { privatePgUnavailableReason, startPrivatePostgres, type PrivatePostgres } from '../support/private-pg.ts'
 import { messages } from '../../src/db/schema.ts'
@@ -249,19 +248,16 @@ describe.each(backends)('a late commit whose notification the bus lost ($name)',
       const conv = randomUUID()
       expect((await rider.request(`/chat/${conv}/messages`, { method: 'POST', json: { client_id: randomUUID(), body: 'first' } })).status).toBe(201)
       const stream = collect(await rider.request(`/chat/${conv}/events`, { headers: { 'last-event-id': '0' } }))
-      const staffSays = async (body: string) =>
-        Number((await storeMessage(database.db, DEMO_STORE.id, { conversationId: conv, author: 'staff', body, clientId: randomUUID() })).eventId)
       try {
         await stream.until((m) => m.some((x) => x.data.includes('first')), 5000)
         // A writer takes an id, another stores and publishes a later one, then the first stores its event while the
         // bus is down (its NOTIFY never comes), and the bus reconnects.
-        const [{ id }] = await rows<{ id: string }>(database.db, sql`select nextval(pg_get_serial_sequence('events', 'id'))::text as id`)
-        const lateId = Number(id)
-        const position = await staffSays('Sent live')
+        const late = await takeEventId(database.db)
+        const lateId = late.id
+        const position = await staffLine(database.db, conv, 'Sent live')
         await inner.publish({ id: position, storeId: DEMO_STORE.id, conversationId: conv, kind: 'message' })
         await stream.until((m) => m.some((x) => x.data.includes('Sent live')), 5000)
-        const lost = await staffSays('Stored while the bus was down')
-        await database.db.execute(sql`update events set id = ${lateId} where id = ${lost}`)
+        await late.commit(conv, 'Stored while the bus was down')
         await inner.publish(resyncSignal())
         await stream.until((m) => m.some((x) => x.data.includes('Stored while the bus was down')), 5000)
         await Bun.sleep(200)

@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import { backends } from '../support/db.ts'
 import { rows, type Database } from '../../src/db/client.ts'
-import { insertMessage, storeMessage } from '../../src/conversations/store.ts'
+import { insertMessage } from '../../src/conversations/store.ts'
 import { appendEvent } from '../../src/realtime/events.ts'
 import { DEMO_STORE } from '../../src/staff/demo.ts'
 import { demoApp, readSse, type Client } from '../support/app.ts'
+import { staffLine, takeEventId } from '../support/late-commit.ts'
 
 /**
  * Event ids are taken at insert and transactions commit in their own order. A browser whose stream sent id N and then
@@ -26,19 +27,8 @@ for (const backend of backends) {
     })
     afterAll(() => cleanup())
 
-    const say = async (conv: string, body: string) =>
-      Number((await storeMessage(database.db, DEMO_STORE.id, { conversationId: conv, author: 'staff', body, clientId: randomUUID() })).eventId)
-    /** Takes an id from the events' sequence now; `commit` later gives a newly stored event that id (a late commit). */
-    async function takeId() {
-      const [{ id }] = await rows<{ id: string }>(database.db, sql`select nextval(pg_get_serial_sequence('events', 'id'))::text as id`)
-      return {
-        id: Number(id),
-        commit: async (conv: string, body: string) => {
-          const eventId = await say(conv, body)
-          await database.db.execute(sql`update events set id = ${Number(id)} where id = ${eventId}`)
-        },
-      }
-    }
+    const say = (conv: string, body: string) => staffLine(database.db, conv, body)
+    const takeId = () => takeEventId(database.db)
     async function riderChat(): Promise<{ rider: Client; conv: string }> {
       const rider = ctx.client()
       await rider.request('/chat')
@@ -115,8 +105,7 @@ describe.skipIf(!pg)('a transaction holding a lower id while a stream drops (Pos
       await rider.request('/chat')
       const conv = randomUUID()
       expect((await rider.request(`/chat/${conv}/messages`, { method: 'POST', json: { client_id: randomUUID(), body: 'first question' } })).status).toBe(201)
-      const say = async (body: string) =>
-        Number((await storeMessage(database.db, DEMO_STORE.id, { conversationId: conv, author: 'staff', body, clientId: randomUUID() })).eventId)
+      const say = (body: string) => staffLine(database.db, conv, body)
       const before = await say('Seen before the drop')
 
       let release!: () => void
